@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+
+from accounts.models import User
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ("username", "get_full_name", "role", "scope_unit", "is_active", "last_login")
+    list_filter = ("role", "is_active")
+    list_select_related = ("scope_unit",)
+    search_fields = ("username", "first_name", "last_name", "scope_unit__name", "scope_unit__code")
+    autocomplete_fields = ("scope_unit",)
+    fieldsets = (
+        *BaseUserAdmin.fieldsets,
+        ("Vai trò và phạm vi", {"fields": ("role", "scope_unit", "position")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        ("Vai trò và phạm vi", {"fields": ("role", "scope_unit", "position")}),
+    )

@@ -1,0 +1,70 @@
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from accounts.roles import ROLE_ACTIONS, Action, Role
+
+
+class ScopedUserManager(UserManager):
+    # The scope unit is read on every request; fetch it with the user in one query.
+    def get_queryset(self) -> models.QuerySet:
+        return super().get_queryset().select_related("scope_unit")
+
+
+class User(AbstractUser):
+    role = models.CharField("vai trò", max_length=32, choices=Role.choices, default=Role.LEADERSHIP)
+    scope_unit = models.ForeignKey(
+        "registry.AdministrativeUnit",
+        verbose_name="phạm vi (đơn vị hành chính)",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="scoped_users",
+        help_text="Người dùng thấy đơn vị này và mọi đơn vị trực thuộc.",
+    )
+    position = models.CharField("chức vụ", max_length=200, blank=True)
+
+    objects = ScopedUserManager()
+
+    class Meta:
+        verbose_name = "người dùng"
+        verbose_name_plural = "người dùng"
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_superuser or self.role == Role.ADMIN
+
+    def can(self, action: Action | str) -> bool:
+        """Whether the role allows the action at all (the rows are limited by scope separately)."""
+        if not self.is_active:
+            return False
+        if self.is_admin:
+            return True
+        return Action(action) in ROLE_ACTIONS.get(self.role, frozenset())
+
+    @property
+    def scope_path(self) -> str | None:
+        return self.scope_unit.path if self.scope_unit_id else None
+
+    def clean(self) -> None:
+        super().clean()
+        if self.role == Role.ADMIN:
+            return
+        if self.scope_unit is None:
+            raise ValidationError({"scope_unit": "Người dùng không phải quản trị phải có phạm vi."})
+        level = self.scope_unit.level
+        if self.role == Role.COMMUNE_STAFF and level != "commune":
+            raise ValidationError({"scope_unit": "Cán bộ Công an xã phải có phạm vi là một xã/phường."})
+        if self.role == Role.DISTRICT_REVIEWER and level == "commune":
+            raise ValidationError({"scope_unit": "Người thẩm định phải có phạm vi cấp huyện hoặc tỉnh."})
+
+    def save(self, *args, **kwargs) -> None:
+        # The administrator role is what opens the Django admin; nothing else does.
+        if self.role == Role.ADMIN:
+            self.is_staff = True
+            self.is_superuser = True
+        elif not self.is_superuser:
+            self.is_staff = False
+        super().save(*args, **kwargs)

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+admin.site.site_header = "ANTQ Registry — Quản trị"
+admin.site.site_title = "ANTQ Registry"
+admin.site.index_title = "Quản trị hệ thống"
+
+urlpatterns = [
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+    path("registry/", include("registry.urls")),
+    path("movement/", include("movement.urls")),
+]
+
+handler500 = "config.views.server_error"

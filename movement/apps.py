@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MovementConfig(AppConfig):
+    name = "movement"
+    verbose_name = "Kế hoạch, đợt vận động, khen thưởng"

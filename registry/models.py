@@ -1,0 +1,509 @@
+"""The security registry: administrative units and what the movement keeps about them.
+
+Kinds, types and scales are catalogue rows (data), not code: they change with each circular.
+Every row that users see belongs to an administrative unit and is scoped through it
+(``scope_path_lookup``, see :mod:`registry.scoping`).
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+
+from registry.scoping import ScopedManager, ScopedQuerySet
+from registry.text import folded, normalize_text
+
+PATH_SEP = "/"
+
+
+class TimeStamped(models.Model):
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+def _search_field(source: str) -> models.GeneratedField:
+    return models.GeneratedField(
+        expression=folded(source), output_field=models.CharField(max_length=255), db_persist=True
+    )
+
+
+class NormalizedTextMixin:
+    """NFC-normalise the model's free-text names before saving (composed and decomposed look alike)."""
+
+    normalized_fields: tuple[str, ...] = ("name",)
+
+    def normalize_fields(self) -> None:
+        for field in self.normalized_fields:
+            value = getattr(self, field)
+            if isinstance(value, str):
+                setattr(self, field, normalize_text(value))
+
+
+# --- Administrative units ------------------------------------------------------------------------
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", "Cấp tỉnh"
+    DISTRICT = "district", "Cấp huyện"
+    COMMUNE = "commune", "Cấp xã"
+
+
+class AdministrativeUnitQuerySet(ScopedQuerySet):
+    def current(self, on: datetime.date | None = None) -> AdministrativeUnitQuerySet:
+        """Units in force on ``on`` (today when not given)."""
+        on = on or datetime.date.today()
+        return self.filter(
+            models.Q(valid_from__isnull=True) | models.Q(valid_from__lte=on),
+            models.Q(valid_to__isnull=True) | models.Q(valid_to__gte=on),
+        )
+
+    def subtree(self, unit: AdministrativeUnit) -> AdministrativeUnitQuerySet:
+        """The unit and everything beneath it, by path prefix: one indexed query, no tree walk."""
+        return self.filter(path__startswith=unit.path)
+
+
+class AdministrativeUnit(NormalizedTextMixin, TimeStamped):
+    """A province, district or commune in one shape of the administrative map.
+
+    Official codes never change nor get reused, but the 2025 reform re-parented communes and closed
+    the districts: each shape is a row with its own validity period, so history recorded under the
+    old shape stays true. ``path`` holds the codes from the province down ("56/573/22300/") and
+    makes subtree queries a prefix match.
+    """
+
+    code = models.CharField(
+        "mã",
+        max_length=5,
+        validators=[RegexValidator(r"^\d{2}(\d{1}|\d{3})?$", "Mã đơn vị là 2, 3 hoặc 5 chữ số.")],
+    )
+    name = models.CharField("tên", max_length=100)
+    full_name = models.CharField("tên đầy đủ", max_length=150)
+    kind = models.CharField("loại", max_length=30, help_text="Tỉnh, Thành phố, Huyện, Quận, Xã, Phường…")
+    level = models.CharField("cấp", max_length=10, choices=UnitLevel.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name="đơn vị cấp trên",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    path = models.CharField("đường dẫn", max_length=40, editable=False, db_index=True)
+    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
+    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    name_search = _search_field("full_name")
+
+    objects = AdministrativeUnitQuerySet.as_manager()
+    scope_path_lookup = "path"
+    normalized_fields = ("name", "full_name", "kind")
+
+    class Meta:
+        verbose_name = "đơn vị hành chính"
+        verbose_name_plural = "đơn vị hành chính"
+        ordering = ["code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["code", "valid_from"], nulls_distinct=False, name="unit_code_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["code"], condition=models.Q(valid_to__isnull=True), name="unit_one_open_version"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_from__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_period_ordered",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["path"], name="unit_path_prefix", opclasses=["varchar_pattern_ops"]),
+            models.Index(fields=["level", "code"], name="unit_level_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalize_fields()
+        self.path = self.compute_path()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:unit_detail", args=[self.pk])
+
+    @property
+    def is_current(self) -> bool:
+        today = datetime.date.today()
+        return (self.valid_from is None or self.valid_from <= today) and (
+            self.valid_to is None or self.valid_to >= today
+        )
+
+    def compute_path(self) -> str:
+        prefix = self.parent.path if self.parent_id else ""
+        return f"{prefix}{self.code}{PATH_SEP}"
+
+    def clean(self) -> None:
+        expected_parent = {
+            UnitLevel.PROVINCE: None,
+            UnitLevel.DISTRICT: {UnitLevel.PROVINCE},
+            UnitLevel.COMMUNE: {UnitLevel.DISTRICT, UnitLevel.PROVINCE},
+        }[self.level]
+        if expected_parent is None and self.parent_id:
+            raise ValidationError({"parent": "Đơn vị cấp tỉnh không có đơn vị cấp trên."})
+        if expected_parent and (self.parent is None or self.parent.level not in expected_parent):
+            raise ValidationError({"parent": "Đơn vị cấp trên không đúng cấp."})
+
+
+# --- Residential areas and organisations ---------------------------------------------------------
+
+
+class Catalogue(TimeStamped):
+    """A short list kept as data (kinds, types, scales)."""
+
+    name = models.CharField("tên", max_length=150, unique=True)
+    description = models.TextField("mô tả", blank=True)
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    is_active = models.BooleanField("đang dùng", default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AreaKind(Catalogue):
+    class Meta(Catalogue.Meta):
+        verbose_name = "loại khu dân cư"
+        verbose_name_plural = "loại khu dân cư"
+
+
+class CommuneScoped(NormalizedTextMixin, TimeStamped):
+    """A registry row that lives in one commune (and through it, in a district and province)."""
+
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name="xã/phường",
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": UnitLevel.COMMUNE},
+        related_name="%(class)s_set",
+    )
+
+    objects = ScopedManager()
+    scope_path_lookup = "commune__path"
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalize_fields()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.commune_id and self.commune.level != UnitLevel.COMMUNE:
+            raise ValidationError({"commune": "Phải chọn một đơn vị cấp xã."})
+
+
+class ResidentialArea(CommuneScoped):
+    """Thôn, làng, bản, ấp, tổ dân phố, khu phố … (no official code)."""
+
+    name = models.CharField("tên", max_length=150)
+    kind = models.ForeignKey(AreaKind, verbose_name="loại", on_delete=models.PROTECT, related_name="areas")
+    households = models.PositiveIntegerField("số hộ", null=True, blank=True)
+    population = models.PositiveIntegerField("số nhân khẩu", null=True, blank=True)
+    is_active = models.BooleanField("đang tồn tại", default=True)
+    name_search = _search_field("name")
+
+    class Meta:
+        verbose_name = "khu dân cư"
+        verbose_name_plural = "khu dân cư"
+        ordering = ["commune__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="area_name_unique_in_commune")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:area_detail", args=[self.pk])
+
+
+class OrganisationCategory(models.TextChoices):
+    # The three subject kinds of Circular 124/2021 besides areas and communes: rules depend on them.
+    AGENCY = "agency", "Cơ quan"
+    ENTERPRISE = "enterprise", "Doanh nghiệp"
+    SCHOOL = "school", "Nhà trường, cơ sở giáo dục"
+
+
+class OrganisationType(Catalogue):
+    category = models.CharField("nhóm", max_length=20, choices=OrganisationCategory.choices)
+    subject_to_certification = models.BooleanField(
+        "thuộc diện công nhận “An toàn về ANTT”",
+        default=True,
+        help_text="Không: doanh nghiệp nhỏ và siêu nhỏ, đơn vị lực lượng vũ trang, trường tiểu học, mầm non…",
+    )
+
+    class Meta(Catalogue.Meta):
+        verbose_name = "loại cơ quan, doanh nghiệp, nhà trường"
+        verbose_name_plural = "loại cơ quan, doanh nghiệp, nhà trường"
+
+
+class Organisation(CommuneScoped):
+    name = models.CharField("tên", max_length=255)
+    org_type = models.ForeignKey(
+        OrganisationType, verbose_name="loại", on_delete=models.PROTECT, related_name="organisations"
+    )
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    staff_count = models.PositiveIntegerField("số cán bộ, nhân viên", null=True, blank=True)
+    is_active = models.BooleanField("đang hoạt động", default=True)
+    name_search = _search_field("name")
+
+    class Meta:
+        verbose_name = "cơ quan, doanh nghiệp, nhà trường"
+        verbose_name_plural = "cơ quan, doanh nghiệp, nhà trường"
+        ordering = ["commune__code", "name"]
+        constraints = [models.UniqueConstraint(fields=["commune", "name"], name="org_name_unique_in_commune")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:organisation_detail", args=[self.pk])
+
+    @property
+    def category(self) -> str:
+        return self.org_type.category
+
+    @property
+    def subject_to_certification(self) -> bool:
+        return self.org_type.subject_to_certification
+
+
+class SteeringCommittee(CommuneScoped):
+    """Ban chỉ đạo phòng, chống tội phạm, tệ nạn xã hội và xây dựng phong trào toàn dân bảo vệ ANTQ."""
+
+    decision_number = models.CharField("số quyết định", max_length=50)
+    decision_date = models.DateField("ngày quyết định")
+    head_name = models.CharField("trưởng ban", max_length=150)
+    head_position = models.CharField("chức vụ trưởng ban", max_length=150, blank=True)
+    member_count = models.PositiveSmallIntegerField("số thành viên", validators=[MinValueValidator(1)])
+    members = models.TextField("thành viên", blank=True, help_text="Họ tên và chức vụ, mỗi người một dòng.")
+    is_active = models.BooleanField("đang hoạt động", default=True)
+
+    normalized_fields = ("decision_number", "head_name", "head_position")
+
+    class Meta:
+        verbose_name = "ban chỉ đạo"
+        verbose_name_plural = "ban chỉ đạo"
+        ordering = ["commune__code", "-decision_date"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune"],
+                condition=models.Q(is_active=True),
+                name="one_active_committee_per_commune",
+            ),
+            models.UniqueConstraint(fields=["commune", "decision_number"], name="committee_decision_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Ban chỉ đạo {self.commune} ({self.decision_number})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:committee_detail", args=[self.pk])
+
+
+# --- Hosted things: forces and models belong to a commune, an area in it, or an organisation in it ---
+
+
+class Hosted(CommuneScoped):
+    """Attached to a commune, or to one residential area or organisation of that commune."""
+
+    area = models.ForeignKey(
+        ResidentialArea,
+        verbose_name="khu dân cư",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)s_set",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="cơ quan, doanh nghiệp, nhà trường",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)s_set",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def host(self) -> models.Model:
+        return self.area or self.organisation or self.commune
+
+    def clean(self) -> None:
+        super().clean()
+        if self.area_id and self.organisation_id:
+            raise ValidationError("Chỉ chọn một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường.")
+        for field in ("area", "organisation"):
+            host = getattr(self, field)
+            if host is not None and self.commune_id and host.commune_id != self.commune_id:
+                raise ValidationError({field: "Phải thuộc xã/phường đã chọn."})
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", "Đang hoạt động"
+    SUSPENDED = "suspended", "Tạm dừng"
+    DISSOLVED = "dissolved", "Đã giải thể"
+
+
+class ForceType(Catalogue):
+    """Pre-2024 types and the 2024 'Tổ bảo vệ an ninh, trật tự', each with its period of use."""
+
+    short_name = models.CharField("tên viết tắt", max_length=60, blank=True)
+    valid_from = models.DateField("áp dụng từ", null=True, blank=True)
+    valid_to = models.DateField("áp dụng đến", null=True, blank=True)
+
+    class Meta(Catalogue.Meta):
+        verbose_name = "loại lực lượng nòng cốt"
+        verbose_name_plural = "loại lực lượng nòng cốt"
+
+
+class ForceUnit(Hosted):
+    """A core-force unit (board, team) and its member count; rosters are not kept here."""
+
+    name = models.CharField("tên", max_length=200)
+    force_type = models.ForeignKey(
+        ForceType, verbose_name="loại lực lượng", on_delete=models.PROTECT, related_name="units"
+    )
+    member_count = models.PositiveIntegerField("số thành viên")
+    leader_name = models.CharField("người phụ trách", max_length=150, blank=True)
+    leader_position = models.CharField("chức vụ người phụ trách", max_length=150, blank=True)
+    established_on = models.DateField("ngày thành lập", null=True, blank=True)
+    decision_number = models.CharField("số quyết định thành lập", max_length=50, blank=True)
+    status = models.CharField("tình trạng", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    name_search = _search_field("name")
+
+    normalized_fields = ("name", "leader_name", "leader_position")
+
+    class Meta:
+        verbose_name = "lực lượng nòng cốt"
+        verbose_name_plural = "lực lượng nòng cốt"
+        ordering = ["commune__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="force_name_unique_in_commune"),
+            models.CheckConstraint(
+                condition=~models.Q(area__isnull=False, organisation__isnull=False),
+                name="force_single_host",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:force_detail", args=[self.pk])
+
+
+class ModelType(Catalogue):
+    class Meta(Catalogue.Meta):
+        verbose_name = "loại mô hình tự quản"
+        verbose_name_plural = "loại mô hình tự quản"
+
+
+class EffectivenessClass(Catalogue):
+    """The effectiveness scale of model reviews (varies by province: good/average/weak …)."""
+
+    rank = models.PositiveSmallIntegerField("bậc", help_text="1 là tốt nhất.")
+
+    class Meta(Catalogue.Meta):
+        verbose_name = "mức hiệu quả"
+        verbose_name_plural = "mức hiệu quả"
+        ordering = ["rank"]
+
+
+class SecurityModel(Hosted):
+    """Mô hình tự quản về ANTT."""
+
+    name = models.CharField("tên mô hình", max_length=255)
+    model_type = models.ForeignKey(
+        ModelType, verbose_name="loại mô hình", on_delete=models.PROTECT, related_name="models"
+    )
+    started_on = models.DateField("ngày bắt đầu", null=True, blank=True)
+    participants = models.PositiveIntegerField("số người tham gia", null=True, blank=True)
+    status = models.CharField("tình trạng", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    replicated_from = models.ForeignKey(
+        "self",
+        verbose_name="nhân rộng từ mô hình",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replicas",
+    )
+    description = models.TextField("mô tả", blank=True)
+    name_search = _search_field("name")
+
+    class Meta:
+        verbose_name = "mô hình tự quản về ANTT"
+        verbose_name_plural = "mô hình tự quản về ANTT"
+        ordering = ["commune__code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "name"], name="model_name_unique_in_commune"),
+            models.CheckConstraint(
+                condition=~models.Q(area__isnull=False, organisation__isnull=False),
+                name="model_single_host",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:model_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.replicated_from_id and self.replicated_from_id == self.pk:
+            raise ValidationError({"replicated_from": "Mô hình không thể nhân rộng từ chính nó."})
+
+
+class ReviewKind(models.TextChoices):
+    INTERIM = "interim", "Sơ kết"
+    FINAL = "final", "Tổng kết"
+
+
+class ModelReview(TimeStamped):
+    model = models.ForeignKey(
+        SecurityModel, verbose_name="mô hình", on_delete=models.CASCADE, related_name="reviews"
+    )
+    reviewed_on = models.DateField("ngày đánh giá")
+    kind = models.CharField("hình thức", max_length=10, choices=ReviewKind.choices)
+    effectiveness = models.ForeignKey(
+        EffectivenessClass, verbose_name="mức hiệu quả", on_delete=models.PROTECT, related_name="reviews"
+    )
+    notes = models.TextField("ghi chú", blank=True)
+
+    objects = ScopedManager()
+    scope_path_lookup = "model__commune__path"
+
+    class Meta:
+        verbose_name = "đánh giá mô hình"
+        verbose_name_plural = "đánh giá mô hình"
+        ordering = ["-reviewed_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["model", "reviewed_on", "kind"], name="model_review_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.reviewed_on:%d/%m/%Y}: {self.effectiveness}"

@@ -1,0 +1,131 @@
+"""Shared fixtures: a small administrative tree, one user per role, and a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import pytest
+
+from accounts.models import User
+from accounts.roles import Role
+from registry.models import AdministrativeUnit, UnitLevel
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PASSWORD = "Mat-khau-thu-nghiem-2026"
+
+
+def make_unit(
+    code: str, name: str, level: str, parent: AdministrativeUnit | None = None
+) -> AdministrativeUnit:
+    kind = {UnitLevel.PROVINCE: "Tỉnh", UnitLevel.DISTRICT: "Huyện", UnitLevel.COMMUNE: "Xã"}[level]
+    return AdministrativeUnit.objects.create(
+        code=code, name=name, full_name=f"{kind} {name}", kind=kind, level=level, parent=parent
+    )
+
+
+@dataclass
+class Tree:
+    """Province 56 with two districts, two communes in the first and one in the second."""
+
+    province: AdministrativeUnit
+    district: AdministrativeUnit
+    other_district: AdministrativeUnit
+    commune: AdministrativeUnit
+    sibling_commune: AdministrativeUnit
+    other_commune: AdministrativeUnit
+    other_province: AdministrativeUnit
+
+
+@pytest.fixture
+def tree(db) -> Tree:
+    province = make_unit("56", "Khánh Hòa", UnitLevel.PROVINCE)
+    district = make_unit("573", "Khánh Vĩnh", UnitLevel.DISTRICT, province)
+    other_district = make_unit("574", "Diên Khánh", UnitLevel.DISTRICT, province)
+    return Tree(
+        province=province,
+        district=district,
+        other_district=other_district,
+        commune=make_unit("22615", "Khánh Bình", UnitLevel.COMMUNE, district),
+        sibling_commune=make_unit("22621", "Khánh Đông", UnitLevel.COMMUNE, district),
+        other_commune=make_unit("22651", "Diên Khánh", UnitLevel.COMMUNE, other_district),
+        other_province=make_unit("58", "Ninh Thuận", UnitLevel.PROVINCE),
+    )
+
+
+def make_user(username: str, role: str, scope: AdministrativeUnit | None) -> User:
+    user = User(username=username, role=role, scope_unit=scope, first_name=username)
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+@dataclass
+class Users:
+    admin: User
+    province_staff: User
+    commune_staff: User
+    other_commune_staff: User
+    reviewer: User
+    other_reviewer: User
+    leadership: User
+
+
+@pytest.fixture
+def users(tree: Tree) -> Users:
+    return Users(
+        admin=make_user("admin", Role.ADMIN, None),
+        province_staff=make_user("tinh", Role.PROVINCE_STAFF, tree.province),
+        commune_staff=make_user("xa", Role.COMMUNE_STAFF, tree.commune),
+        other_commune_staff=make_user("xa2", Role.COMMUNE_STAFF, tree.other_commune),
+        reviewer=make_user("huyen", Role.DISTRICT_REVIEWER, tree.district),
+        other_reviewer=make_user("huyen2", Role.DISTRICT_REVIEWER, tree.other_district),
+        leadership=make_user("lanhdao", Role.LEADERSHIP, tree.province),
+    )
+
+
+# --- Browser ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def chromium_browser() -> Iterator[object]:
+    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+        message = f"Không có Chromium tại {CHROMIUM}: cài bằng 'apt-get install -y chromium'."
+        if os.environ.get("E2E_REQUIRED") == "1":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(chromium_browser, live_server) -> Iterator[object]:
+    context = chromium_browser.new_context(locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh")
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.live_server_url = live_server.url
+    yield page
+    context.close()
+
+
+def browser_login(page, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{page.live_server_url}/login/")
+    page.get_by_label("Tên đăng nhập").fill(username)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()

@@ -1,0 +1,155 @@
+"""Settings, health check, error pages and per-role home pages."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.db import OperationalError
+from django.urls import reverse
+
+from tests.conftest import PASSWORD
+
+REAL_KEY = "k" * 20 + "Zr9!xQ2@vW7#mN4$pL8%tB1^cF6&hJ3*dS5(gY0)"
+
+
+def clean_env(**env: str) -> dict[str, str]:
+    full_env = {**os.environ, **env}
+    full_env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for the browser tests only
+    return full_env
+
+
+def run_django(code: str, **env: str) -> subprocess.CompletedProcess:
+    full_env = clean_env(**env)
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_production_refuses_to_start_without_secret_key():
+    result = run_django(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        DJANGO_ENV="production",
+        SECRET_KEY="",
+    )
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_the_development_key():
+    result = run_django(
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
+        DJANGO_ENV="production",
+        SECRET_KEY="django-insecure-dev-only-antq-registry-not-for-production",
+    )
+    assert result.returncode != 0
+
+
+def test_check_deploy_is_clean_in_production():
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=clean_env(DJANGO_ENV="production", SECRET_KEY=REAL_KEY, ALLOWED_HOSTS="antq.example"),
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_language_and_time_zone():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert "en" in dict(settings.LANGUAGES)
+    assert settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_ok(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_is_503_when_database_is_down(client):
+    with mock.patch("config.views.connection.cursor", side_effect=OperationalError("down")):
+        response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unavailable"
+
+
+@pytest.mark.django_db
+def test_anonymous_user_is_sent_to_login(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_login_page_is_vietnamese(client):
+    response = client.get(reverse("login"))
+    assert response.status_code == 200
+    assert "Tên đăng nhập" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_wrong_password_gives_vietnamese_message(client, users):
+    response = client.post(reverse("login"), {"username": "tinh", "password": "sai"})
+    assert response.status_code == 200
+    assert "không đúng" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("username", "marker"),
+    [
+        ("admin", "home-admin"),
+        ("tinh", "home-province-staff"),
+        ("xa", "home-commune-staff"),
+        ("huyen", "home-district-reviewer"),
+        ("lanhdao", "home-leadership"),
+    ],
+)
+def test_each_role_has_its_home_page(client, users, username, marker):
+    assert client.login(username=username, password=PASSWORD)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert f'data-testid="{marker}"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_only_administrators_reach_the_admin(client, users):
+    client.login(username="tinh", password=PASSWORD)
+    assert client.get("/admin/").status_code == 302
+    client.login(username="admin", password=PASSWORD)
+    assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_not_found_page_is_vietnamese(client, users):
+    client.login(username="tinh", password=PASSWORD)
+    response = client.get("/khong-co-trang-nay/")
+    assert response.status_code == 404
+    assert "Không tìm thấy" in response.content.decode()
+
+
+def test_static_assets_come_from_node_modules_not_a_cdn():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/bootstrap/css/bootstrap.min.css")
+    assert finders.find("vendor/chart.js/chart.umd.min.js") or finders.find("vendor/chart.js/chart.umd.js")
+    base = (settings.BASE_DIR / "templates" / "base.html").read_text()
+    assert "http://" not in base and "https://" not in base
