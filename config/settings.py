@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "accounts",
     "registry",
     "movement",
+    "certification",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,308 @@
+"""Plans, campaigns with measured results, and commendations.
+
+Result metrics, campaign kinds and commendation forms are catalogues (data). Plan targets name an
+indicator whose current value is computed from the registry (``movement.indicators``), so progress
+is never typed twice.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+
+from registry.models import (
+    AdministrativeUnit,
+    Catalogue,
+    ForceUnit,
+    NormalizedTextMixin,
+    Organisation,
+    SecurityModel,
+    TimeStamped,
+)
+from registry.scoping import ScopedManager, ScopedQuerySet
+from registry.text import folded
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    IN_FORCE = "in_force", "Đang thực hiện"
+    COMPLETED = "completed", "Đã hoàn thành"
+    CANCELLED = "cancelled", "Đã hủy"
+
+
+class Plan(NormalizedTextMixin, TimeStamped):
+    number = models.CharField("số, ký hiệu", max_length=50, help_text="Ví dụ: 747/KH-CAT")
+    title = models.CharField("trích yếu", max_length=500)
+    issuing_unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name="đơn vị ban hành", on_delete=models.PROTECT, related_name="plans"
+    )
+    issuer = models.CharField("cơ quan ban hành", max_length=255, blank=True, help_text="Ví dụ: Công an tỉnh")
+    issued_on = models.DateField("ngày ban hành")
+    year_from = models.PositiveSmallIntegerField("từ năm")
+    year_to = models.PositiveSmallIntegerField("đến năm")
+    status = models.CharField(
+        "tình trạng", max_length=20, choices=PlanStatus.choices, default=PlanStatus.IN_FORCE
+    )
+    summary = models.TextField("nội dung chính", blank=True)
+    title_search = models.GeneratedField(
+        expression=folded("title"), output_field=models.CharField(max_length=500), db_persist=True
+    )
+
+    objects = ScopedManager()
+    scope_path_lookup = "issuing_unit__path"
+    normalized_fields = ("number", "title", "issuer")
+
+    class Meta:
+        verbose_name = "kế hoạch"
+        verbose_name_plural = "kế hoạch"
+        ordering = ["-issued_on", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["issuing_unit", "number"], name="plan_number_unique_per_unit"),
+            models.CheckConstraint(
+                condition=models.Q(year_to__gte=models.F("year_from")), name="plan_years_ordered"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} — {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("movement:plan_detail", args=[self.pk])
+
+
+class Comparator(models.TextChoices):
+    AT_LEAST = "gte", "≥"
+    AT_MOST = "lte", "≤"
+
+
+class PlanTarget(models.Model):
+    """A plan's target: an indicator measured over a unit (and its subtree), compared with a value."""
+
+    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="targets")
+    indicator = models.CharField("chỉ tiêu", max_length=50, help_text="Mã chỉ tiêu tính từ sổ đăng ký.")
+    scope_unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name="địa bàn", on_delete=models.PROTECT, related_name="+"
+    )
+    comparator = models.CharField(
+        "so sánh", max_length=3, choices=Comparator.choices, default=Comparator.AT_LEAST
+    )
+    value = models.DecimalField("giá trị mục tiêu", max_digits=12, decimal_places=2)
+    year = models.PositiveSmallIntegerField(
+        "năm", null=True, blank=True, help_text="Trống: năm cuối kế hoạch."
+    )
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    objects = ScopedManager()
+    scope_path_lookup = "plan__issuing_unit__path"
+
+    class Meta:
+        verbose_name = "chỉ tiêu kế hoạch"
+        verbose_name_plural = "chỉ tiêu kế hoạch"
+        ordering = ["plan", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.get_comparator_display()} {self.value}"
+
+
+class CampaignKind(Catalogue):
+    class Meta(Catalogue.Meta):
+        verbose_name = "loại đợt vận động, sự kiện"
+        verbose_name_plural = "loại đợt vận động, sự kiện"
+
+
+class ResultMetric(Catalogue):
+    """A measured result of campaigns: sessions held, attendance, leaflets, guns handed in …"""
+
+    code = models.SlugField("mã", max_length=50, unique=True)
+    unit = models.CharField("đơn vị tính", max_length=30, help_text="buổi, lượt, tờ, khẩu, viên, kg …")
+
+    class Meta(Catalogue.Meta):
+        verbose_name = "chỉ số kết quả"
+        verbose_name_plural = "chỉ số kết quả"
+
+
+class Campaign(NormalizedTextMixin, TimeStamped):
+    kind = models.ForeignKey(
+        CampaignKind, verbose_name="loại", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    name = models.CharField("tên đợt vận động, sự kiện", max_length=255)
+    plan = models.ForeignKey(
+        Plan,
+        verbose_name="theo kế hoạch",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="campaigns",
+    )
+    start_date = models.DateField("từ ngày")
+    end_date = models.DateField("đến ngày")
+    place = models.ForeignKey(
+        AdministrativeUnit, verbose_name="địa bàn", on_delete=models.PROTECT, related_name="campaigns"
+    )
+    organisers = models.CharField("đơn vị tổ chức", max_length=500, blank=True)
+    participants = models.PositiveIntegerField("số người tham gia", null=True, blank=True)
+    description = models.TextField("nội dung", blank=True)
+    name_search = models.GeneratedField(
+        expression=folded("name"), output_field=models.CharField(max_length=255), db_persist=True
+    )
+
+    objects = ScopedManager()
+    scope_path_lookup = "place__path"
+    normalized_fields = ("name", "organisers")
+
+    class Meta:
+        verbose_name = "đợt vận động, sự kiện"
+        verbose_name_plural = "đợt vận động, sự kiện"
+        ordering = ["-start_date", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(end_date__gte=models.F("start_date")), name="campaign_dates_ordered"
+            )
+        ]
+        indexes = [models.Index(fields=["start_date"], name="campaign_start")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("movement:campaign_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        if self.start_date and self.end_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."})
+
+
+class CampaignResult(models.Model):
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
+    metric = models.ForeignKey(
+        ResultMetric, verbose_name="chỉ số", on_delete=models.PROTECT, related_name="results"
+    )
+    value = models.DecimalField("giá trị", max_digits=14, decimal_places=2)
+
+    objects = ScopedManager()
+    scope_path_lookup = "campaign__place__path"
+
+    class Meta:
+        verbose_name = "kết quả"
+        verbose_name_plural = "kết quả"
+        ordering = ["metric__order", "metric__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "metric"], name="campaign_result_unique"),
+            models.CheckConstraint(condition=models.Q(value__gte=0), name="campaign_result_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}: {self.value}"
+
+
+class CommendationForm(Catalogue):
+    """Ministry emulation flag, Minister's certificate of merit, … kept as data."""
+
+    level = models.PositiveSmallIntegerField("cấp", default=0, help_text="1 là cao nhất.")
+
+    class Meta(Catalogue.Meta):
+        verbose_name = "hình thức khen thưởng"
+        verbose_name_plural = "hình thức khen thưởng"
+
+
+class RecipientKind(models.TextChoices):
+    COLLECTIVE = "collective", "Tập thể"
+    INDIVIDUAL = "individual", "Cá nhân"
+
+
+class CommendationQuerySet(ScopedQuerySet):
+    def effective(self) -> CommendationQuerySet:
+        """Revoked commendations stay visible as such but leave every count."""
+        return self.filter(revoked_at__isnull=True)
+
+
+class Commendation(NormalizedTextMixin, TimeStamped):
+    form = models.ForeignKey(
+        CommendationForm, verbose_name="hình thức", on_delete=models.PROTECT, related_name="commendations"
+    )
+    authority = models.CharField("cấp quyết định", max_length=255)
+    decision_number = models.CharField("số quyết định", max_length=50)
+    decision_date = models.DateField("ngày quyết định")
+    year = models.PositiveSmallIntegerField("năm")
+    event = models.CharField("sự kiện, phong trào", max_length=255, blank=True)
+    recipient_kind = models.CharField("đối tượng", max_length=20, choices=RecipientKind.choices)
+    # The unit the commendation is recorded under (scope); for a collective of the registry, its commune.
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name="địa bàn", on_delete=models.PROTECT, related_name="commendations"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="cơ quan, doanh nghiệp, nhà trường",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commendations",
+    )
+    force_unit = models.ForeignKey(
+        ForceUnit,
+        verbose_name="lực lượng",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commendations",
+    )
+    security_model = models.ForeignKey(
+        SecurityModel,
+        verbose_name="mô hình",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="commendations",
+    )
+    recipient_name = models.CharField(
+        "tên tập thể / họ tên cá nhân",
+        max_length=255,
+        blank=True,
+        help_text="Tập thể ngoài sổ đăng ký, hoặc họ tên cá nhân (không lưu thêm thông tin cá nhân).",
+    )
+    recipient_position = models.CharField("chức vụ", max_length=255, blank=True)
+    reason = models.TextField("lý do khen thưởng", blank=True)
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revoke_reason = models.TextField("lý do thu hồi", blank=True)
+
+    objects = CommendationQuerySet.as_manager()
+    scope_path_lookup = "unit__path"
+    normalized_fields = ("authority", "decision_number", "event", "recipient_name", "recipient_position")
+
+    class Meta:
+        verbose_name = "khen thưởng"
+        verbose_name_plural = "khen thưởng"
+        ordering = ["-decision_date", "pk"]
+        indexes = [models.Index(fields=["year", "form"], name="commendation_year_form")]
+
+    def __str__(self) -> str:
+        return f"{self.form} — {self.recipient}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("movement:commendation_detail", args=[self.pk])
+
+    @property
+    def recipient(self) -> str:
+        target = self.security_model or self.force_unit or self.organisation
+        if target is not None:
+            return str(target)
+        return self.recipient_name or str(self.unit)
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def clean(self) -> None:
+        links = [f for f in ("organisation", "force_unit", "security_model") if getattr(self, f"{f}_id")]
+        if len(links) > 1:
+            raise ValidationError("Chỉ chọn một tập thể trong sổ đăng ký.")
+        if self.recipient_kind == RecipientKind.INDIVIDUAL:
+            if links:
+                raise ValidationError("Khen thưởng cá nhân không gắn với tập thể trong sổ đăng ký.")
+            if not self.recipient_name:
+                raise ValidationError({"recipient_name": "Nhập họ tên cá nhân được khen thưởng."})

@@ -1,0 +1,233 @@
+"""Yearly "An toàn về ANTT" certification (Circular 124/2021/TT-BCA).
+
+Criteria are data (a set per subject kind and year; provinces may add their own). A record per subject
+and year moves registered → submitted → approved | rejected; rejected → submitted; approved → revoked.
+The transitions themselves live in ``certification.services``; every step is kept as a Transition.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from registry.models import AdministrativeUnit, Organisation, ResidentialArea, TimeStamped, UnitLevel
+from registry.scoping import ScopedManager
+
+
+class SubjectKind(models.TextChoices):
+    RESIDENTIAL_AREA = "residential_area", "Khu dân cư"
+    COMMUNE = "commune", "Xã, phường, thị trấn"
+    AGENCY = "agency", "Cơ quan"
+    ENTERPRISE = "enterprise", "Doanh nghiệp"
+    SCHOOL = "school", "Nhà trường, cơ sở giáo dục"
+
+
+class CriteriaSet(TimeStamped):
+    subject_kind = models.CharField("đối tượng", max_length=20, choices=SubjectKind.choices)
+    year = models.PositiveSmallIntegerField("năm")
+    name = models.CharField("tên bộ tiêu chí", max_length=255)
+    legal_basis = models.CharField("căn cứ", max_length=255, default="Thông tư 124/2021/TT-BCA")
+
+    class Meta:
+        verbose_name = "bộ tiêu chí"
+        verbose_name_plural = "bộ tiêu chí"
+        ordering = ["-year", "subject_kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["subject_kind", "year"], name="criteria_set_per_kind_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_subject_kind_display()} — {self.year}"
+
+
+class Criterion(TimeStamped):
+    criteria_set = models.ForeignKey(
+        CriteriaSet, verbose_name="bộ tiêu chí", on_delete=models.CASCADE, related_name="criteria"
+    )
+    code = models.CharField("mã", max_length=20)
+    text = models.TextField("nội dung")
+    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    confirmed = models.BooleanField(
+        "nội dung đã đối chiếu văn bản", default=True, help_text="Bỏ chọn khi câu chữ chưa được xác nhận."
+    )
+    computed = models.BooleanField(
+        "tính tự động từ sổ đăng ký", default=False, help_text="Ví dụ: 100% đăng ký và ≥70% được công nhận."
+    )
+    province = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name="tiêu chí riêng của tỉnh",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": UnitLevel.PROVINCE},
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "tiêu chí"
+        verbose_name_plural = "tiêu chí"
+        ordering = ["criteria_set", "order", "code"]
+        constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="criterion_code_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.code}. {self.text[:80]}"
+
+
+class State(models.TextChoices):
+    REGISTERED = "registered", "Đã đăng ký"
+    SUBMITTED = "submitted", "Đã nộp hồ sơ"
+    APPROVED = "approved", "Đạt (đã công nhận)"
+    REJECTED = "rejected", "Chưa đạt / trả lại"
+    REVOKED = "revoked", "Đã thu hồi công nhận"
+
+
+class CertificationRecord(TimeStamped):
+    """One subject's certification for one year: a commune, or an area or organisation of it."""
+
+    commune = models.ForeignKey(
+        AdministrativeUnit,
+        verbose_name="xã/phường",
+        on_delete=models.PROTECT,
+        limit_choices_to={"level": UnitLevel.COMMUNE},
+        related_name="certification_records",
+    )
+    area = models.ForeignKey(
+        ResidentialArea,
+        verbose_name="khu dân cư",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certification_records",
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        verbose_name="cơ quan, doanh nghiệp, nhà trường",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="certification_records",
+    )
+    subject_kind = models.CharField("đối tượng", max_length=20, choices=SubjectKind.choices, editable=False)
+    year = models.PositiveSmallIntegerField("năm")
+    period_start = models.DateField("kỳ đánh giá từ")
+    period_end = models.DateField("kỳ đánh giá đến")
+    state = models.CharField("trạng thái", max_length=20, choices=State.choices, default=State.REGISTERED)
+    registered_on = models.DateField("ngày đăng ký")
+    meeting_date = models.DateField("ngày họp đánh giá", null=True, blank=True)
+    submission_number = models.CharField("số tờ trình", max_length=50, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField("quyết định lúc", null=True, blank=True)
+    decision_number = models.CharField("số quyết định công nhận", max_length=50, blank=True)
+    reason = models.TextField("lý do (trả lại / thu hồi)", blank=True)
+
+    objects = ScopedManager()
+    scope_path_lookup = "commune__path"
+
+    class Meta:
+        verbose_name = "hồ sơ công nhận “An toàn về ANTT”"
+        verbose_name_plural = "hồ sơ công nhận “An toàn về ANTT”"
+        ordering = ["-year", "commune__code", "subject_kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "commune"],
+                condition=models.Q(area__isnull=True, organisation__isnull=True),
+                name="cert_one_per_commune_year",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "area"], condition=models.Q(area__isnull=False), name="cert_one_per_area_year"
+            ),
+            models.UniqueConstraint(
+                fields=["year", "organisation"],
+                condition=models.Q(organisation__isnull=False),
+                name="cert_one_per_org_year",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(area__isnull=False, organisation__isnull=False),
+                name="cert_single_subject",
+            ),
+        ]
+        indexes = [models.Index(fields=["year", "state", "subject_kind"], name="cert_year_state_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} — {self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("certification:record_detail", args=[self.pk])
+
+    @property
+    def subject(self) -> models.Model:
+        return self.area or self.organisation or self.commune
+
+    @property
+    def is_locked(self) -> bool:
+        """Approved records are locked: no edits without a revocation first."""
+        return self.state in (State.APPROVED, State.SUBMITTED)
+
+
+class CriterionAssessment(models.Model):
+    record = models.ForeignKey(CertificationRecord, on_delete=models.CASCADE, related_name="assessments")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="assessments")
+    met = models.BooleanField("đạt", null=True)
+    note = models.TextField("ghi chú", blank=True)
+
+    objects = ScopedManager()
+    scope_path_lookup = "record__commune__path"
+
+    class Meta:
+        verbose_name = "đánh giá tiêu chí"
+        verbose_name_plural = "đánh giá tiêu chí"
+        ordering = ["criterion__order"]
+        constraints = [models.UniqueConstraint(fields=["record", "criterion"], name="assessment_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.criterion.code}: {'đạt' if self.met else 'chưa đạt'}"
+
+
+class Transition(models.Model):
+    """One step of a record's workflow: who moved it, when, from where to where, and why."""
+
+    record = models.ForeignKey(CertificationRecord, on_delete=models.CASCADE, related_name="transitions")
+    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+
+    objects = ScopedManager()
+    scope_path_lookup = "record__commune__path"
+
+    class Meta:
+        verbose_name = "bước xử lý hồ sơ"
+        verbose_name_plural = "bước xử lý hồ sơ"
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_from_state_display() or '—'} → {self.get_to_state_display()}"
+
+
+class Attachment(models.Model):
+    record = models.ForeignKey(CertificationRecord, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(upload_to="certification/%Y/")
+    original_name = models.CharField("tên tệp gốc", max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = ScopedManager()
+    scope_path_lookup = "record__commune__path"
+
+    class Meta:
+        verbose_name = "tệp đính kèm"
+        verbose_name_plural = "tệp đính kèm"
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
