@@ -86,9 +86,7 @@ def status_filter() -> django_filters.ChoiceFilter:
 
 
 class ResidentialAreaFilter(ScopedFilterSet):
-    kind = django_filters.ModelChoiceFilter(
-        label="Loại", queryset=AreaKind.objects, empty_label=ALL
-    )
+    kind = django_filters.ModelChoiceFilter(label="Loại", queryset=AreaKind.objects, empty_label=ALL)
     is_active = active_filter()
 
     class Meta:

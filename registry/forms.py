@@ -120,21 +120,29 @@ class HostedForm(ScopedModelForm):
 class ResidentialAreaForm(ScopedModelForm):
     class Meta:
         model = ResidentialArea
-        error_messages = {NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có một khu dân cư cùng tên."}}
+        error_messages = {
+            NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có một khu dân cư cùng tên."}
+        }
         fields = ["commune", "name", "kind", "households", "population", "is_active"]
 
 
 class OrganisationForm(ScopedModelForm):
     class Meta:
         model = Organisation
-        error_messages = {NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có một cơ quan, doanh nghiệp, nhà trường cùng tên."}}
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": "Xã/phường này đã có một cơ quan, doanh nghiệp, nhà trường cùng tên."
+            }
+        }
         fields = ["commune", "name", "org_type", "address", "staff_count", "is_active"]
 
 
 class SteeringCommitteeForm(ScopedModelForm):
     class Meta:
         model = SteeringCommittee
-        error_messages = {NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có ban chỉ đạo với số quyết định này."}}
+        error_messages = {
+            NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có ban chỉ đạo với số quyết định này."}
+        }
         fields = [
             "commune",
             "decision_number",
@@ -166,7 +174,9 @@ class SteeringCommitteeForm(ScopedModelForm):
 class ForceUnitForm(HostedForm):
     class Meta:
         model = ForceUnit
-        error_messages = {NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có một lực lượng cùng tên."}}
+        error_messages = {
+            NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có một lực lượng cùng tên."}
+        }
         fields = [
             "commune",
             "area",
@@ -223,7 +233,11 @@ class SecurityModelForm(HostedForm):
 class ModelReviewForm(ScopedModelForm):
     class Meta:
         model = ModelReview
-        error_messages = {NON_FIELD_ERRORS: {"unique_together": "Mô hình này đã có một lần đánh giá cùng hình thức vào ngày này."}}
+        error_messages = {
+            NON_FIELD_ERRORS: {
+                "unique_together": "Mô hình này đã có một lần đánh giá cùng hình thức vào ngày này."
+            }
+        }
         fields = ["reviewed_on", "kind", "effectiveness", "notes"]
         widgets = {"reviewed_on": DATE_WIDGET, "notes": forms.Textarea(attrs={"rows": 2})}
 
@@ -231,11 +245,8 @@ class ModelReviewForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.instance.model = model
 
-    def validate_unique(self) -> None:
-        # The model is set by the view, not a form field: check its uniqueness explicitly.
-        exclude = self._get_validation_exclusions()
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model is set by the view, not a form field: still check "one review per day and kind".
+        exclude = super()._get_validation_exclusions()
         exclude.discard("model")
-        try:
-            self.instance.validate_unique(exclude=exclude)
-        except forms.ValidationError as error:
-            self._update_errors(error)
+        return exclude

@@ -58,7 +58,9 @@ class Entity:
     def urls(self) -> list[URLPattern]:
         patterns = [
             path(f"{self.route}/", ObjectListView.as_view(entity=self), name=f"{self.name}_list"),
-            path(f"{self.route}/<int:pk>/", ObjectDetailView.as_view(entity=self), name=f"{self.name}_detail"),
+            path(
+                f"{self.route}/<int:pk>/", ObjectDetailView.as_view(entity=self), name=f"{self.name}_detail"
+            ),
         ]
         if self.editable:
             patterns += [
@@ -198,7 +200,8 @@ class ObjectDeleteView(ScopedMixin, DeleteView):
             blockers = sorted({obj._meta.verbose_name for obj in error.protected_objects})
             messages.error(
                 self.request,
-                f"Không xóa được “{name}”: còn {', '.join(blockers)} gắn với nó. Hãy xóa hoặc chuyển chúng trước.",
+                f"Không xóa được “{name}”: còn {', '.join(blockers)} gắn với nó. "
+                "Hãy xóa hoặc chuyển chúng trước.",
             )
             return HttpResponseRedirect(self.object.get_absolute_url())
         messages.success(self.request, f"Đã xóa {self.entity.model._meta.verbose_name} “{name}”.")

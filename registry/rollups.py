@@ -27,7 +27,16 @@ from registry.models import (
 )
 
 PATH_SEP = "/"
-COUNTED = ("communes", "committees", "areas", "organisations", "subject_organisations", "forces", "members", "models")
+COUNTED = (
+    "communes",
+    "committees",
+    "areas",
+    "organisations",
+    "subject_organisations",
+    "forces",
+    "members",
+    "models",
+)
 
 
 class SplitPart(Func):
@@ -99,7 +108,11 @@ def unit_rollup(unit: AdministrativeUnit, user: User) -> Rollup:
             "commune__path",
             {"committees": Count("commune", distinct=True)},
         ),
-        (ResidentialArea.objects.visible_to(user).filter(is_active=True), "commune__path", {"areas": Count("pk")}),
+        (
+            ResidentialArea.objects.visible_to(user).filter(is_active=True),
+            "commune__path",
+            {"areas": Count("pk")},
+        ),
         (
             Organisation.objects.visible_to(user).filter(is_active=True),
             "commune__path",
@@ -113,7 +126,11 @@ def unit_rollup(unit: AdministrativeUnit, user: User) -> Rollup:
             "commune__path",
             {"forces": Count("pk"), "members": Sum("member_count")},
         ),
-        (SecurityModel.objects.visible_to(user).filter(status=Status.ACTIVE), "commune__path", {"models": Count("pk")}),
+        (
+            SecurityModel.objects.visible_to(user).filter(status=Status.ACTIVE),
+            "commune__path",
+            {"models": Count("pk")},
+        ),
     ]
     for queryset, lookup, aggregates in sources:
         for row in grouped(queryset, lookup, **aggregates):
@@ -126,7 +143,10 @@ def unit_rollup(unit: AdministrativeUnit, user: User) -> Rollup:
         total.add(figures)
     children = [
         ChildRow(child, per_child.get(child.code, Figures()))
-        for child in AdministrativeUnit.objects.visible_to(user).current().filter(parent=unit).order_by("code")
+        for child in AdministrativeUnit.objects.visible_to(user)
+        .current()
+        .filter(parent=unit)
+        .order_by("code")
     ]
     in_subtree = {"commune__path__startswith": unit.path}
     forces_by_type = list(
@@ -183,5 +203,7 @@ def commune_overview(commune: AdministrativeUnit, user: User) -> CommuneOverview
                 .select_related("model_type", "area", "organisation")
             )
         ),
-        committees=list(SteeringCommittee.objects.visible_to(user).filter(**here).order_by("-is_active", "-decision_date")),
+        committees=list(
+            SteeringCommittee.objects.visible_to(user).filter(**here).order_by("-is_active", "-decision_date")
+        ),
     )

@@ -29,9 +29,7 @@ def commune_column(via: str = "commune") -> tables.Column:
 
 
 def district_column(accessor: str = "commune__parent__name") -> tables.Column:
-    return tables.Column(
-        verbose_name="Quận/huyện", accessor=accessor, order_by=(accessor,), default="—"
-    )
+    return tables.Column(verbose_name="Quận/huyện", accessor=accessor, order_by=(accessor,), default="—")
 
 
 class RegistryTable(tables.Table):

@@ -69,10 +69,18 @@ FORCES = Entity(
     form_class=forms.ForceUnitForm,
     select_related=("force_type", "area", "organisation", "commune__parent"),
 )
-def _model_detail_context(request: HttpRequest, model: SecurityModel, context: dict[str, Any]) -> dict[str, Any]:
+
+
+def _model_detail_context(
+    request: HttpRequest, model: SecurityModel, context: dict[str, Any]
+) -> dict[str, Any]:
     extra: dict[str, Any] = {
         "reviews": list(model.reviews.select_related("effectiveness")),
-        "replicas": list(SecurityModel.objects.visible_to(request.user).filter(replicated_from=model).select_related("commune")),
+        "replicas": list(
+            SecurityModel.objects.visible_to(request.user)
+            .filter(replicated_from=model)
+            .select_related("commune")
+        ),
     }
     if context["object_editable"]:
         extra["review_form"] = forms.ModelReviewForm(user=request.user, model=model)
@@ -162,7 +170,9 @@ def _review_form(request: HttpRequest, form: forms.ModelReviewForm, model: Secur
 def model_review_create(request: HttpRequest, pk: int) -> HttpResponse:
     _require_change(request)
     model = get_scoped_object_or_404(SecurityModel, request.user, Action.CHANGE, pk=pk)
-    return _review_form(request, forms.ModelReviewForm(request.POST or None, user=request.user, model=model), model)
+    return _review_form(
+        request, forms.ModelReviewForm(request.POST or None, user=request.user, model=model), model
+    )
 
 
 @login_required
