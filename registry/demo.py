@@ -95,6 +95,8 @@ ORGANISATION_TYPES = [
     (KINDERGARTEN, SCHOOL, False),
 ]
 
+EXEMPT_CYCLE = [PRIMARY_SCHOOL, KINDERGARTEN, SMALL_ENTERPRISE, ARMED_FORCES]
+
 LAW_2023_FROM = datetime.date(2024, 7, 1)  # Law on grassroots security forces takes effect
 PRE_2024_TO = LAW_2023_FROM - datetime.timedelta(days=1)
 COMMUNE_POLICE = "Công an xã bán chuyên trách"
@@ -360,7 +362,9 @@ def _organisation_plan(communes: list[Commune], rng: random.Random) -> list[dict
     subject_counts = spread(TARGET_SUBJECT_ORGANISATIONS, weights, rng, minimum=1)
     exempt_counts = spread(TARGET_EXEMPT_ORGANISATIONS, [1.0] * len(communes), rng, minimum=1)
     organisations = []
-    for commune, subject, exempt in zip(communes, subject_counts, exempt_counts, strict=True):
+    for index, (commune, subject, exempt) in enumerate(
+        zip(communes, subject_counts, exempt_counts, strict=True)
+    ):
         taken: set[str] = set()
         fixed_subject = [
             (f"Ủy ban nhân dân {_place(commune)}", STATE_AGENCY),
@@ -392,14 +396,16 @@ def _organisation_plan(communes: list[Commune], rng: random.Random) -> list[dict
                 rows.append(
                     (f"Chi cục {rng.choice(['Thuế', 'Thống kê', 'Thi hành án'])} khu vực", STATE_AGENCY)
                 )
-        fixed_exempt = [
-            (f"Trường Tiểu học {commune.name}", PRIMARY_SCHOOL),
-            (f"Trường Mầm non {commune.name}", KINDERGARTEN),
-            (f"Ban Chỉ huy Quân sự {_place(commune)}", ARMED_FORCES),
-        ]
-        rows += fixed_exempt[:exempt]
-        for _ in range(exempt - len(fixed_exempt[:exempt])):
-            rows.append((f"Công ty TNHH MTV {rng.choice(COMPANY_WORDS)}", SMALL_ENTERPRISE))
+        # Outside certification: schools for young children, armed forces, small enterprises.
+        for k in range(exempt):
+            org_type = EXEMPT_CYCLE[(index + k) % len(EXEMPT_CYCLE)]
+            name = {
+                PRIMARY_SCHOOL: f"Trường Tiểu học {commune.name}",
+                KINDERGARTEN: f"Trường Mầm non {commune.name}",
+                ARMED_FORCES: f"Ban Chỉ huy Quân sự {_place(commune)}",
+                SMALL_ENTERPRISE: f"Công ty TNHH MTV {rng.choice(COMPANY_WORDS)}",
+            }[org_type]
+            rows.append((name, org_type))
         for name, org_type in rows:
             organisations.append(
                 {

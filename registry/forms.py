@@ -105,6 +105,7 @@ class HostedForm(ScopedModelForm):
             queryset=ResidentialArea.objects.editable_by(self.user).select_related("commune"),
             required=False,
             label="Khu dân cư",
+            help_text="Để trống cả khu dân cư lẫn cơ quan nếu thuộc cấp xã.",
             error_messages={"invalid_choice": OUT_OF_SCOPE},
         )
         self.fields["organisation"] = InCommuneChoiceField(

@@ -8,13 +8,14 @@ province with ten districts or ten thousand communes costs the same handful of q
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, fields
 from typing import Any
 
 from django.db.models import CharField, Count, F, Func, OuterRef, Q, QuerySet, Subquery, Sum, Value
 
 from accounts.models import User
 from registry.models import (
+    PATH_SEP,
     AdministrativeUnit,
     ForceUnit,
     ModelReview,
@@ -24,18 +25,6 @@ from registry.models import (
     Status,
     SteeringCommittee,
     UnitLevel,
-)
-
-PATH_SEP = "/"
-COUNTED = (
-    "communes",
-    "committees",
-    "areas",
-    "organisations",
-    "subject_organisations",
-    "forces",
-    "members",
-    "models",
 )
 
 
@@ -62,8 +51,8 @@ class Figures:
     models: int = 0
 
     def add(self, other: Figures) -> None:
-        for name in COUNTED:
-            setattr(self, name, getattr(self, name) + getattr(other, name))
+        for item in fields(self):
+            setattr(self, item.name, getattr(self, item.name) + getattr(other, item.name))
 
     @property
     def committee_coverage(self) -> float | None:
@@ -83,7 +72,6 @@ class Rollup:
     children: list[ChildRow]
     forces_by_type: list[dict[str, Any]]
     models_by_type: list[dict[str, Any]]
-    areas_by_kind: list[dict[str, Any]] = field(default_factory=list)
 
 
 def unit_rollup(unit: AdministrativeUnit, user: User) -> Rollup:
