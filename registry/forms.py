@@ -6,6 +6,7 @@ itself (``invalid_choice``) with a message that says why.
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from crispy_forms.helper import FormHelper
@@ -56,8 +57,11 @@ class InCommuneChoiceField(forms.ModelChoiceField):
         return f"{obj.name} — {obj.commune.name}"
 
 
-def editable_communes(user: User) -> Any:
-    return AdministrativeUnit.objects.editable_by(user).current().filter(level=UnitLevel.COMMUNE)
+def editable_communes(user: User, keep: int | None = None) -> Any:
+    """Communes in force that ``user`` may edit, plus ``keep`` (a row's own, perhaps closed, commune)."""
+    communes = AdministrativeUnit.objects.editable_by(user).filter(level=UnitLevel.COMMUNE)
+    current = communes.current()
+    return current | communes.filter(pk=keep) if keep else current
 
 
 class ScopedModelForm(forms.ModelForm):
@@ -71,7 +75,7 @@ class ScopedModelForm(forms.ModelForm):
         if "commune" in self.fields:
             field = self.fields["commune"]
             self.fields["commune"] = CommuneChoiceField(
-                queryset=editable_communes(user),
+                queryset=editable_communes(user, keep=self.instance.commune_id if self.instance.pk else None),
                 label=field.label,
                 error_messages={"invalid_choice": OUT_OF_SCOPE, "required": "Hãy chọn xã/phường."},
             )
@@ -91,7 +95,11 @@ class ScopedModelForm(forms.ModelForm):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
         for name, value in cleaned.items():
-            if isinstance(value, str) and isinstance(self.fields[name].widget, forms.TextInput):
+            if not isinstance(value, str):
+                continue
+            if isinstance(self.fields[name].widget, forms.Textarea):
+                cleaned[name] = unicodedata.normalize("NFC", value)  # keep the lines as typed
+            else:
                 cleaned[name] = normalize_text(value)
         return cleaned
 
@@ -220,9 +228,13 @@ class SecurityModelForm(HostedForm):
         super().__init__(*args, **kwargs)
         self.fields["model_type"].queryset = ModelType.objects.filter(is_active=True)
         # Naming the model one copied does not change it: any model the user can read will do.
-        source = SecurityModel.objects.visible_to(self.user).select_related("commune")
+        source = SecurityModel.objects.visible_to(self.user)
+        if self.instance.replicated_from_id:
+            # The source may lie outside the user's scope; keeping the recorded link must stay possible.
+            source = source | SecurityModel.objects.filter(pk=self.instance.replicated_from_id)
         if self.instance.pk:
             source = source.exclude(pk=self.instance.pk)
+        source = source.select_related("commune")
         self.fields["replicated_from"] = InCommuneChoiceField(
             queryset=source,
             required=False,

@@ -44,7 +44,8 @@ class Entity:
     detail_template: str = "registry/object_detail.html"
     # The fields shown on the detail page; by default the form's fields.
     detail_fields: tuple[str, ...] = ()
-    editable: bool = True
+    # Which generic pages it gets; a page written by hand is left out here.
+    views: tuple[str, ...] = ("list", "create", "detail", "update", "delete")
     # More for the detail page (related rows, inline forms): (request, object, context) -> dict.
     detail_context: Callable[[HttpRequest, Any, dict[str, Any]], dict[str, Any]] | None = None
 
@@ -55,28 +56,26 @@ class Entity:
     def url(self, view: str) -> str:
         return f"registry:{self.name}_{view}"
 
+    @property
+    def editable(self) -> bool:
+        return "create" in self.views
+
     def urls(self) -> list[URLPattern]:
-        patterns = [
-            path(f"{self.route}/", ObjectListView.as_view(entity=self), name=f"{self.name}_list"),
+        routes = {
+            "list": ("", ObjectListView),
+            "create": ("add/", ObjectCreateView),
+            "detail": ("<int:pk>/", ObjectDetailView),
+            "update": ("<int:pk>/edit/", ObjectUpdateView),
+            "delete": ("<int:pk>/delete/", ObjectDeleteView),
+        }
+        return [
             path(
-                f"{self.route}/<int:pk>/", ObjectDetailView.as_view(entity=self), name=f"{self.name}_detail"
-            ),
+                f"{self.route}/{routes[view][0]}",
+                routes[view][1].as_view(entity=self),
+                name=f"{self.name}_{view}",
+            )
+            for view in self.views
         ]
-        if self.editable:
-            patterns += [
-                path(f"{self.route}/add/", ObjectCreateView.as_view(entity=self), name=f"{self.name}_create"),
-                path(
-                    f"{self.route}/<int:pk>/edit/",
-                    ObjectUpdateView.as_view(entity=self),
-                    name=f"{self.name}_update",
-                ),
-                path(
-                    f"{self.route}/<int:pk>/delete/",
-                    ObjectDeleteView.as_view(entity=self),
-                    name=f"{self.name}_delete",
-                ),
-            ]
-        return patterns
 
 
 class ScopedMixin(LoginRequiredMixin):

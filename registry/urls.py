@@ -19,7 +19,6 @@ urlpatterns = [
             views.REVIEWS,
         )
         for pattern in entity.urls()
-        if pattern.name != "unit_detail"
     ],
     path("models/<int:pk>/reviews/add/", views.model_review_create, name="model_review_create"),
     path("reviews/<int:pk>/edit/", views.model_review_update, name="model_review_update"),

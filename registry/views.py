@@ -110,7 +110,7 @@ REVIEWS = Entity(
     form_class=forms.ModelReviewForm,
     select_related=("model__commune__parent", "effectiveness"),
     detail_fields=("model", "reviewed_on", "kind", "effectiveness", "notes"),
-    editable=False,  # written from the model's page: model_review_create/update/delete below
+    views=("list", "detail"),  # written from the model's page: model_review_create/update/delete below
 )
 UNITS = Entity(
     name="unit",
@@ -120,7 +120,7 @@ UNITS = Entity(
     filterset_class=filters.AdministrativeUnitFilter,
     table_class=tables.AdministrativeUnitTable,
     select_related=("parent",),
-    editable=False,
+    views=("list",),  # unit_detail below is the overview of a commune or the roll-up of a district
 )
 
 

@@ -545,3 +545,43 @@ def test_create_forms_run_a_constant_number_of_queries(
     for name in ("area_create", "organisation_create", "committee_create", "force_create", "model_create"):
         with django_assert_max_num_queries(15):
             page(client, name)
+
+
+def test_commune_staff_edit_their_replica_of_a_model_they_cannot_see(client, tree, users, cat):
+    source = make_model(tree.commune, cat)
+    replica = make_model(tree.other_commune, cat, "Tổ tuần tra Diên Khánh", replicated_from=source)
+    login(client, users.other_commune_staff)
+    assert client.get(reverse("registry:model_detail", args=[source.pk])).status_code == 404
+    response = client.post(
+        reverse("registry:model_update", args=[replica.pk]),
+        {
+            "commune": tree.other_commune.pk,
+            "name": "Tổ tuần tra tự quản Diên Khánh",
+            "status": Status.ACTIVE,
+            "model_type": cat["model_types"][demo.PATROL].pk,
+            "replicated_from": source.pk,
+        },
+    )
+    assert response.status_code == 302
+    replica.refresh_from_db()
+    assert (replica.name, replica.replicated_from) == ("Tổ tuần tra tự quản Diên Khánh", source)
+
+
+def test_rows_of_a_closed_commune_stay_editable(client, tree, users, cat):
+    area = make_area(tree.commune, cat)
+    tree.commune.valid_to = datetime.date(2025, 6, 30)
+    tree.commune.save()
+    login(client, users.province_staff)
+    assert tree.commune not in page(client, "area_create").context["form"].fields["commune"].queryset
+    response = client.post(
+        reverse("registry:area_update", args=[area.pk]),
+        {
+            "commune": tree.commune.pk,
+            "name": "Thôn Đông Bắc",
+            "kind": cat["kinds"]["Thôn"].pk,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code == 302
+    area.refresh_from_db()
+    assert area.name == "Thôn Đông Bắc"
