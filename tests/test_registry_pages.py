@@ -585,3 +585,46 @@ def test_rows_of_a_closed_commune_stay_editable(client, tree, users, cat):
     assert response.status_code == 302
     area.refresh_from_db()
     assert area.name == "Thôn Đông Bắc"
+
+
+def test_detail_pages_run_a_constant_number_of_queries(
+    client, tree, users, cat, django_assert_max_num_queries
+):
+    source = make_model(tree.commune, cat)
+    area = make_area(tree.commune, cat)
+    login(client, users.province_staff)
+
+    def add(n, start):
+        replicas = SecurityModel.objects.bulk_create(
+            [
+                SecurityModel(
+                    commune=tree.other_commune,
+                    name=f"Bản sao {start + i}",
+                    replicated_from=source,
+                    model_type=cat["model_types"][demo.PATROL],
+                )
+                for i in range(n)
+            ]
+        )
+        ModelReview.objects.bulk_create(
+            [
+                ModelReview(
+                    model=source,
+                    reviewed_on=datetime.date(2000 + (start + i) // 12, (start + i) % 12 + 1, 1),
+                    kind="interim",
+                    effectiveness=cat["effectiveness"]["Khá"],
+                )
+                for i in range(n)
+            ]
+        )
+        return replicas
+
+    add(2, 0)
+    with django_assert_max_num_queries(20) as few:
+        page(client, "model_detail", source.pk)
+        page(client, "area_detail", area.pk)
+    add(60, 2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = page(client, "model_detail", source.pk)
+        page(client, "area_detail", area.pk)
+    assert len(response.context["replicas"]) == 62 and len(response.context["reviews"]) == 62
