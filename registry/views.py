@@ -107,7 +107,6 @@ REVIEWS = Entity(
     title="Đánh giá mô hình",
     filterset_class=filters.ModelReviewFilter,
     table_class=tables.ModelReviewTable,
-    form_class=forms.ModelReviewForm,
     select_related=("model__commune__parent", "effectiveness"),
     detail_fields=("model", "reviewed_on", "kind", "effectiveness", "notes"),
     views=("list", "detail"),  # written from the model's page: model_review_create/update/delete below
