@@ -11,6 +11,12 @@ from accounts.roles import Action
 # (label, url name, action the role needs). Order is the order of the menu.
 MENU: list[tuple[str, str, Action]] = [
     ("Trang chủ", "home", Action.VIEW),
+    ("Địa bàn", "registry:unit_list", Action.VIEW),
+    ("Khu dân cư", "registry:area_list", Action.VIEW),
+    ("Cơ quan, DN, trường", "registry:organisation_list", Action.VIEW),
+    ("Lực lượng nòng cốt", "registry:force_list", Action.VIEW),
+    ("Mô hình tự quản", "registry:model_list", Action.VIEW),
+    ("Ban chỉ đạo", "registry:committee_list", Action.VIEW),
 ]
 
 

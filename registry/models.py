@@ -507,3 +507,6 @@ class ModelReview(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.reviewed_on:%d/%m/%Y}: {self.effectiveness}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:model_review_detail", args=[self.pk])

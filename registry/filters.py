@@ -1,0 +1,195 @@
+"""List filters: by place (district, commune), type, status, and diacritic-insensitive search.
+
+Place choices are the user's own visible units; a place filter is a path-prefix match on the
+model's ``scope_path_lookup``, so it works for any registry model whatever its link to the commune.
+"""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from registry.models import (
+    AdministrativeUnit,
+    AreaKind,
+    EffectivenessClass,
+    ForceType,
+    ForceUnit,
+    ModelReview,
+    ModelType,
+    Organisation,
+    OrganisationCategory,
+    OrganisationType,
+    ResidentialArea,
+    ReviewKind,
+    SecurityModel,
+    Status,
+    SteeringCommittee,
+    UnitLevel,
+)
+from registry.text import fold
+
+ALL = "Tất cả"
+ACTIVE_CHOICES = (("1", "Đang hoạt động"), ("0", "Không còn hoạt động"))
+
+
+def _visible_units(request: HttpRequest | None, level: str) -> QuerySet[AdministrativeUnit]:
+    if request is None:
+        return AdministrativeUnit.objects.none()
+    return AdministrativeUnit.objects.visible_to(request.user).current().filter(level=level)
+
+
+def visible_districts(request: HttpRequest | None) -> QuerySet[AdministrativeUnit]:
+    return _visible_units(request, UnitLevel.DISTRICT)
+
+
+def visible_communes(request: HttpRequest | None) -> QuerySet[AdministrativeUnit]:
+    return _visible_units(request, UnitLevel.COMMUNE)
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    """Search, district and commune filters shared by every registry list."""
+
+    # Folded columns the search box looks in (generated ``name_search`` columns).
+    search_fields: tuple[str, ...] = ("name_search",)
+
+    q = django_filters.CharFilter(label="Tìm kiếm", method="search")
+    district = django_filters.ModelChoiceFilter(
+        label="Quận/huyện", queryset=visible_districts, method="in_unit", empty_label=ALL
+    )
+    commune = django_filters.ModelChoiceFilter(
+        label="Xã/phường", queryset=visible_communes, method="in_unit", empty_label=ALL
+    )
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        folded = fold(value)
+        if not folded:
+            return queryset
+        match = Q()
+        for field in self.search_fields:
+            match |= Q(**{f"{field}__contains": folded})
+        return queryset.filter(match)
+
+    def in_unit(self, queryset: QuerySet, name: str, unit: AdministrativeUnit) -> QuerySet:
+        return queryset.filter(**{f"{queryset.model.scope_path_lookup}__startswith": unit.path})
+
+
+def active_filter(field: str = "is_active") -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(
+        field_name=field, label="Tình trạng", choices=ACTIVE_CHOICES, empty_label=ALL
+    )
+
+
+def status_filter() -> django_filters.ChoiceFilter:
+    return django_filters.ChoiceFilter(label="Tình trạng", choices=Status.choices, empty_label=ALL)
+
+
+class ResidentialAreaFilter(ScopedFilterSet):
+    kind = django_filters.ModelChoiceFilter(label="Loại", queryset=AreaKind.objects, empty_label=ALL)
+    is_active = active_filter()
+
+    class Meta:
+        model = ResidentialArea
+        fields: list[str] = []
+
+
+class OrganisationFilter(ScopedFilterSet):
+    org_type = django_filters.ModelChoiceFilter(
+        label="Loại",
+        queryset=OrganisationType.objects,
+        empty_label=ALL,
+    )
+    category = django_filters.ChoiceFilter(
+        field_name="org_type__category",
+        label="Nhóm",
+        choices=OrganisationCategory.choices,
+        empty_label=ALL,
+    )
+    subject = django_filters.ChoiceFilter(
+        field_name="org_type__subject_to_certification",
+        label="Diện công nhận",
+        choices=(("1", "Thuộc diện công nhận"), ("0", "Không thuộc diện")),
+        empty_label=ALL,
+    )
+    is_active = active_filter()
+
+    class Meta:
+        model = Organisation
+        fields: list[str] = []
+
+
+class SteeringCommitteeFilter(ScopedFilterSet):
+    search_fields = ("commune__name_search",)
+    is_active = active_filter()
+
+    class Meta:
+        model = SteeringCommittee
+        fields: list[str] = []
+
+
+class ForceUnitFilter(ScopedFilterSet):
+    force_type = django_filters.ModelChoiceFilter(
+        label="Loại lực lượng",
+        queryset=ForceType.objects,
+        empty_label=ALL,
+    )
+    status = status_filter()
+
+    class Meta:
+        model = ForceUnit
+        fields: list[str] = []
+
+
+class SecurityModelFilter(ScopedFilterSet):
+    model_type = django_filters.ModelChoiceFilter(
+        label="Loại mô hình",
+        queryset=ModelType.objects,
+        empty_label=ALL,
+    )
+    status = status_filter()
+    replicated = django_filters.ChoiceFilter(
+        label="Nguồn gốc",
+        choices=(("1", "Nhân rộng từ mô hình khác"), ("0", "Mô hình gốc")),
+        method="by_origin",
+        empty_label=ALL,
+    )
+
+    class Meta:
+        model = SecurityModel
+        fields: list[str] = []
+
+    def by_origin(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(replicated_from__isnull=value != "1")
+
+
+class ModelReviewFilter(ScopedFilterSet):
+    search_fields = ("model__name_search",)
+    kind = django_filters.ChoiceFilter(label="Hình thức", choices=ReviewKind.choices, empty_label=ALL)
+    effectiveness = django_filters.ModelChoiceFilter(
+        label="Mức hiệu quả", queryset=EffectivenessClass.objects, empty_label=ALL
+    )
+
+    class Meta:
+        model = ModelReview
+        fields: list[str] = []
+
+
+class AdministrativeUnitFilter(ScopedFilterSet):
+    search_fields = ("name_search", "code")
+    commune = None  # a unit list filters by level and district instead
+    level = django_filters.ChoiceFilter(label="Cấp", choices=UnitLevel.choices, empty_label=ALL)
+    validity = django_filters.ChoiceFilter(
+        label="Hiệu lực",
+        choices=(("current", "Đang có hiệu lực"), ("closed", "Đã hết hiệu lực")),
+        method="by_validity",
+        empty_label=ALL,
+    )
+
+    class Meta:
+        model = AdministrativeUnit
+        fields: list[str] = []
+
+    def by_validity(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        current = queryset.current()
+        return current if value == "current" else queryset.exclude(pk__in=current.values("pk"))

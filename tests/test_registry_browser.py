@@ -1,0 +1,54 @@
+"""Province staff keep the registry in a real browser: add an area, find it without diacritics."""
+
+from __future__ import annotations
+
+import pytest
+
+from registry import demo
+from registry.models import ResidentialArea
+from tests.conftest import browser_login
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_province_staff_adds_an_area_and_finds_it_without_diacritics(page, users, tree):
+    demo.load_catalogues()
+    browser_login(page, "tinh")
+    page.get_by_role("link", name="Khu dân cư").click()
+    page.get_by_test_id("create-link").click()
+
+    page.locator("#id_commune").select_option(label="Xã Khánh Bình (22615)")
+    page.locator("#id_name").fill("Tổ dân phố Hòn Rớ")
+    page.locator("#id_kind").select_option(label="Tổ dân phố")
+    page.locator("#id_households").fill("215")
+    page.get_by_role("button", name="Lưu").click()
+
+    page.wait_for_url("**/registry/areas/*/")
+    assert "Đã lưu khu dân cư “Tổ dân phố Hòn Rớ”" in page.content()
+    assert ResidentialArea.objects.get().commune == tree.commune
+
+    page.get_by_role("link", name="Khu dân cư").first.click()
+    page.get_by_label("Tìm kiếm").fill("to dan pho hon ro")
+    page.get_by_role("button", name="Lọc").click()
+    page.wait_for_url("**q=to+dan+pho+hon+ro**")
+    assert page.get_by_test_id("result-count").inner_text() == "1 kết quả"
+    page.get_by_role("link", name="Tổ dân phố Hòn Rớ").click()
+    assert page.get_by_test_id("object-fields").get_by_text("Xã Khánh Bình").is_visible()
+
+    # The commune page counts it.
+    page.get_by_role("link", name="Xã Khánh Bình").first.click()
+    assert page.get_by_test_id("count-areas").inner_text() == "1"
+
+
+def test_force_form_offers_only_the_chosen_communes_areas(page, users, tree):
+    cat = demo.load_catalogues()
+    ResidentialArea.objects.create(commune=tree.commune, name="Thôn Bình Khánh", kind=cat["kinds"]["Thôn"])
+    other = ResidentialArea.objects.create(
+        commune=tree.other_commune, name="Thôn Suối Dầu", kind=cat["kinds"]["Thôn"]
+    )
+    browser_login(page, "tinh")
+    page.goto(f"{page.live_server_url}/registry/forces/add/?commune={tree.commune.pk}")
+    option = page.locator(f"#id_area option[value='{other.pk}']")
+    assert option.is_disabled()
+    page.locator("#id_commune").select_option(label="Xã Diên Khánh (22651)")
+    assert not option.is_disabled()
