@@ -11,6 +11,8 @@ from accounts.roles import Action
 # (label, url name, action the role needs). Order is the order of the menu.
 MENU: list[tuple[str, str, Action]] = [
     ("Trang chủ", "home", Action.VIEW),
+    ("Hồ sơ ANTT", "certification:record_list", Action.VIEW),
+    ("Thẩm định", "certification:review_queue", Action.REVIEW),
 ]
 
 
