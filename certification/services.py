@@ -138,7 +138,7 @@ def _check_move(record: CertificationRecord, to_state: str) -> None:
 
 
 def _move(
-    record: CertificationRecord, user: User, to_state: str, reason: str = "", **changes: object
+    record: CertificationRecord, user: User, to_state: str, why: str = "", **changes: object
 ) -> CertificationRecord:
     _check_move(record, to_state)
     from_state = record.state
@@ -146,7 +146,7 @@ def _move(
     for name, value in changes.items():
         setattr(record, name, value)
     record.save()
-    Transition.objects.create(record=record, from_state=from_state, to_state=to_state, by=user, reason=reason)
+    Transition.objects.create(record=record, from_state=from_state, to_state=to_state, by=user, reason=why)
     return record
 
 
