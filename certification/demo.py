@@ -219,6 +219,8 @@ def load_year(plan: YearPlan, province: AdministrativeUnit, users: dict[str, Use
     _history(records, users)
     _assessments(records, year)
     counts = Counter(r.state for r in records)
+    if not records:
+        return f"Công nhận ANTT năm {year}: đã có sẵn, không thêm hồ sơ nào."
     return (
         f"Công nhận ANTT năm {year}: thêm {len(records)} hồ sơ ("
         + ", ".join(f"{State(s).label.lower()}: {n}" for s, n in sorted(counts.items()))
