@@ -49,13 +49,19 @@ class DossierForm(_NoTagForm):
                 choices=MET_CHOICES,
                 required=False,
                 initial=initial,
-                widget=forms.RadioSelect,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
                 label="Ghi chú",
                 required=False,
                 initial=current.note if current else "",
-                widget=forms.Textarea(attrs={"rows": 1}),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 1,
+                        "class": "form-control form-control-sm",
+                        "aria-label": f"Ghi chú tiêu chí {criterion.code}",
+                    }
+                ),
             )
 
     def criterion_rows(self) -> list[tuple[Criterion, forms.BoundField, forms.BoundField]]:
