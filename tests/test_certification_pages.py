@@ -466,3 +466,32 @@ def test_record_list_shows_only_records_in_scope(client, users, tree, pending):
     response = client.get(reverse("certification:record_list"), {"year": YEAR})
     assert [r.pk for r in response.context["page"]] == [pending.pk]
     assert far.pk not in [r.pk for r in response.context["page"]]
+
+
+def test_admin_edits_criteria_but_cannot_change_records(client, users, pending):
+    login(client, users.admin)
+    assert client.get(reverse("admin:certification_criteriaset_changelist")).status_code == 200
+    assert (
+        client.get(reverse("admin:certification_certificationrecord_change", args=[pending.pk])).status_code
+        == 200
+    )
+    response = client.post(
+        reverse("admin:certification_certificationrecord_change", args=[pending.pk]), {"state": "approved"}
+    )
+    assert response.status_code == 403
+    pending.refresh_from_db()
+    assert pending.state == State.SUBMITTED
+
+
+def test_record_list_runs_a_constant_number_of_queries(client, users, tree, django_assert_max_num_queries):
+    login(client, users.province_staff)
+    url = reverse("certification:record_list")
+    bulk_records([make_area(tree.commune, "Thôn 0")], YEAR, State.APPROVED, users.commune_staff)
+    with django_assert_max_num_queries(12) as few:
+        client.get(url)
+    areas = [make_area(tree.commune, f"Thôn {i}") for i in range(1, 40)]
+    orgs = [make_org(tree.other_commune, f"Trường {i}", "school") for i in range(10)]
+    bulk_records(areas + orgs, YEAR, State.SUBMITTED, users.commune_staff, submitted_by=users.commune_staff)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert len(response.context["page"]) == 50
