@@ -28,7 +28,9 @@ class DossierForm(_NoTagForm):
     """Self-assessment: one met / not met + note per criterion, meeting date, submission number."""
 
     meeting_date = forms.DateField(
-        label="Ngày họp đánh giá", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label="Ngày họp đánh giá",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     submission_number = forms.CharField(label="Số tờ trình", max_length=50, required=False)
 

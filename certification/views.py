@@ -147,8 +147,9 @@ def _record_context(
         and record.submitted_by_id == user.pk,
         "can_reject": can_review and record.state == State.SUBMITTED,
         "can_revoke": can_review and record.state == State.APPROVED,
-        "approve_form": ApproveForm(),
-        "reason_form": ReasonForm(),
+        # Several forms share the page: distinct ids keep each label tied to its own field.
+        "approve_form": ApproveForm(auto_id="approve_%s"),
+        "reason_form": ReasonForm(auto_id="decide_%s"),
         "attachment_form": AttachmentForm() if can_edit else None,
         "attachments": record.attachments.select_related("uploaded_by"),
         "transitions": record.transitions.select_related("by"),
@@ -417,7 +418,12 @@ def review_queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "certification/review_queue.html",
-        {"form": form, "page": page, "batch_form": BatchApproveForm(), "base_query": _base_query(request)},
+        {
+            "form": form,
+            "page": page,
+            "batch_form": BatchApproveForm(auto_id="batch_%s"),
+            "base_query": _base_query(request),
+        },
     )
 
 

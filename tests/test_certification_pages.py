@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 
@@ -495,3 +496,22 @@ def test_record_list_runs_a_constant_number_of_queries(client, users, tree, djan
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(url)
     assert len(response.context["page"]) == 50
+
+
+def test_saved_meeting_date_is_shown_back_in_the_date_field(client, users, area):
+    record = services.register(area, YEAR, users.commune_staff)
+    services.save_dossier(
+        record,
+        users.commune_staff,
+        assessments={},
+        meeting_date=datetime.date(2025, 11, 5),
+        submission_number="1",
+    )
+    page = login(client, users.commune_staff).get(record.get_absolute_url()).content.decode()
+    assert 'value="2025-11-05"' in page
+
+
+def test_decision_forms_on_one_page_have_distinct_ids(client, users, pending):
+    page = login(client, users.reviewer).get(pending.get_absolute_url()).content.decode()
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
