@@ -22,9 +22,9 @@ CRITERIA = {
     "residential_area": (
         "Tiêu chuẩn khu dân cư “An toàn về an ninh, trật tự”",
         [
-            ("1", "Đăng ký phấn đấu đạt tiêu chuẩn ngay từ quý I hằng năm; 100% hộ gia đình ký cam kết thực hiện.", True, False),
+            ("1", "Trong quý I hằng năm, chi bộ có nghị quyết, khu dân cư đăng ký phấn đấu đạt tiêu chuẩn; 100% hộ gia đình đang cư trú đăng ký tham gia xây dựng khu dân cư “An toàn về an ninh, trật tự”.", True, False),
             ("2", "Thực hiện tốt chủ trương, chính sách, pháp luật và quy định, hương ước, quy ước của địa phương về bảo đảm an ninh, trật tự.", True, False),
-            ("3", "Không để xảy ra các vụ việc nghiêm trọng về an ninh, trật tự thuộc danh mục Thông tư quy định.", True, False),
+            ("3", "Không để xảy ra vụ việc thuộc danh mục Thông tư quy định (hoạt động chống Đảng, chính quyền; phá hoại mục tiêu trọng điểm; tuyên truyền đạo trái pháp luật; lợi dụng tín ngưỡng, tôn giáo, dân tộc gây phức tạp; mâu thuẫn, tranh chấp phức tạp kéo dài…).", True, False),
             ("4", "Tội phạm, tệ nạn xã hội và vi phạm pháp luật khác được kiềm chế, giảm so với năm trước.", False, False),
             ("5", "Có mô hình tự quản, tổ chức quần chúng tham gia phong trào bảo vệ an ninh, trật tự hoạt động hiệu quả.", False, False),
         ],
