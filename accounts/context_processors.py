@@ -17,6 +17,8 @@ MENU: list[tuple[str, str, Action]] = [
     ("Lực lượng nòng cốt", "registry:force_list", Action.VIEW),
     ("Mô hình tự quản", "registry:model_list", Action.VIEW),
     ("Ban chỉ đạo", "registry:committee_list", Action.VIEW),
+    ("Hồ sơ ANTT", "certification:record_list", Action.VIEW),
+    ("Thẩm định", "certification:review_queue", Action.REVIEW),
 ]
 
 

@@ -7,12 +7,14 @@ The transitions themselves live in ``certification.services``; every step is kep
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
 from registry.models import AdministrativeUnit, Organisation, ResidentialArea, TimeStamped, UnitLevel
-from registry.scoping import ScopedManager
+from registry.scoping import ScopedManager, ScopedQuerySet
 
 
 class SubjectKind(models.TextChoices):
@@ -21,6 +23,16 @@ class SubjectKind(models.TextChoices):
     AGENCY = "agency", "Cơ quan"
     ENTERPRISE = "enterprise", "Doanh nghiệp"
     SCHOOL = "school", "Nhà trường, cơ sở giáo dục"
+
+
+ORGANISATION_KINDS = (SubjectKind.AGENCY, SubjectKind.ENTERPRISE, SubjectKind.SCHOOL)
+
+
+def assessment_period(kind: str, year: int) -> tuple[datetime.date, datetime.date]:
+    """Circular 124/2021: areas 1 Nov (previous year) to 31 Oct, every other subject 16 Nov to 15 Nov."""
+    if kind == SubjectKind.RESIDENTIAL_AREA:
+        return datetime.date(year - 1, 11, 1), datetime.date(year, 10, 31)
+    return datetime.date(year - 1, 11, 16), datetime.date(year, 11, 15)
 
 
 class CriteriaSet(TimeStamped):
@@ -39,6 +51,13 @@ class CriteriaSet(TimeStamped):
 
     def __str__(self) -> str:
         return f"{self.get_subject_kind_display()} — {self.year}"
+
+    def criteria_for(self, commune: AdministrativeUnit) -> models.QuerySet[Criterion]:
+        """The national criteria plus those the commune's province added."""
+        province_code = commune.path.split("/", 1)[0]
+        return self.criteria.filter(
+            models.Q(province__isnull=True) | models.Q(province__code=province_code)
+        ).order_by("order", "code")
 
 
 class Criterion(TimeStamped):
@@ -80,6 +99,26 @@ class State(models.TextChoices):
     APPROVED = "approved", "Đạt (đã công nhận)"
     REJECTED = "rejected", "Chưa đạt / trả lại"
     REVOKED = "revoked", "Đã thu hồi công nhận"
+
+
+# Allowed moves; anything else is refused by the services with a Vietnamese message.
+TRANSITIONS: dict[str, frozenset[str]] = {
+    State.REGISTERED: frozenset({State.SUBMITTED}),
+    State.SUBMITTED: frozenset({State.APPROVED, State.REJECTED}),
+    State.REJECTED: frozenset({State.SUBMITTED}),
+    State.APPROVED: frozenset({State.REVOKED}),
+    State.REVOKED: frozenset(),
+}
+EDITABLE_STATES = frozenset({State.REGISTERED, State.REJECTED})
+
+
+class CertificationRecordQuerySet(ScopedQuerySet):
+    def with_subject(self) -> CertificationRecordQuerySet:
+        """Everything a row shows about its subject, in the same query."""
+        return self.select_related("commune", "area", "organisation", "organisation__org_type")
+
+    def for_year(self, year: int) -> CertificationRecordQuerySet:
+        return self.filter(year=year)
 
 
 class CertificationRecord(TimeStamped):
@@ -127,7 +166,7 @@ class CertificationRecord(TimeStamped):
     decision_number = models.CharField("số quyết định công nhận", max_length=50, blank=True)
     reason = models.TextField("lý do (trả lại / thu hồi)", blank=True)
 
-    objects = ScopedManager()
+    objects = CertificationRecordQuerySet.as_manager()
     scope_path_lookup = "commune__path"
 
     class Meta:
@@ -153,7 +192,13 @@ class CertificationRecord(TimeStamped):
                 name="cert_single_subject",
             ),
         ]
-        indexes = [models.Index(fields=["year", "state", "subject_kind"], name="cert_year_state_kind")]
+        indexes = [
+            models.Index(fields=["year", "state", "subject_kind"], name="cert_year_state_kind"),
+            # The review queue: submitted records, oldest first.
+            models.Index(
+                fields=["submitted_at"], condition=models.Q(state="submitted"), name="cert_queue_submitted_at"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.subject} — {self.year}"
@@ -169,6 +214,22 @@ class CertificationRecord(TimeStamped):
     def is_locked(self) -> bool:
         """Approved records are locked: no edits without a revocation first."""
         return self.state in (State.APPROVED, State.SUBMITTED)
+
+    @property
+    def is_editable_state(self) -> bool:
+        return self.state in EDITABLE_STATES
+
+    @property
+    def is_commune_record(self) -> bool:
+        return self.subject_kind == SubjectKind.COMMUNE
+
+    @property
+    def subject_kind_label(self) -> str:
+        return self.get_subject_kind_display()
+
+    @property
+    def province_code(self) -> str:
+        return self.commune.path.split("/", 1)[0]
 
 
 class CriterionAssessment(models.Model):

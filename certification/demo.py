@@ -1,0 +1,322 @@
+"""Demo certification records for Khánh Hòa: 2025 as the demo year, 2024 as history.
+
+Works from whatever the registry holds (areas, organisations, communes of the demo province) and
+reproduces the proportions of the province's real report for 2025:
+- 950/978 residential areas and 1,048/1,063 agencies, enterprises and schools approved;
+- communes: the report says 145/164, which Khánh Hòa's 132 communes (2024 shape) cannot give; the
+  same proportion is approved instead: floor(132 * 145 / 164) = 116 of 132.
+A few 2025 dossiers are left submitted in Khánh Vĩnh (573), so the demo reviewer ``huyen`` has a
+queue, and a few registered in Khánh Bình (22615) for the demo commune user ``xa``.
+
+Deterministic (sorted inputs, fixed seed) and idempotent: only subjects without a record for the
+year are created, and the plan for them is the same on every run.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+from collections import Counter
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from django.db.models import OuterRef, Subquery
+
+from accounts.models import User
+from certification.models import (
+    CertificationRecord,
+    CriteriaSet,
+    CriterionAssessment,
+    State,
+    SubjectKind,
+    Transition,
+    assessment_period,
+)
+from certification.services import (
+    COMMUNE_APPROVAL_SHARE,
+    eligible_areas,
+    eligible_communes,
+    eligible_organisations,
+)
+from registry.models import AdministrativeUnit, UnitLevel
+
+DEMO_PROVINCE = "56"
+QUEUE_DISTRICT = "573"  # Khánh Vĩnh: the demo reviewer's district
+DEMO_COMMUNE = "22615"  # Khánh Bình: the demo commune user's commune
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@dataclass(frozen=True)
+class YearPlan:
+    year: int
+    areas: tuple[int, int]  # approved share as (numerator, denominator)
+    organisations: tuple[int, int]
+    communes: tuple[int, int]
+    queue: bool  # leave dossiers submitted (573) and registered (22615)
+
+
+PLANS = [
+    # History: the year before, slightly lower, every dossier decided.
+    YearPlan(2024, areas=(930, 978), organisations=(1030, 1063), communes=(108, 132), queue=False),
+    # The real report's figures (see the module docstring for communes).
+    YearPlan(2025, areas=(950, 978), organisations=(1048, 1063), communes=(145, 164), queue=True),
+]
+QUEUE_PER_KIND = {"area": 6, "organisation": 2, "commune": 1}
+REGISTERED_PER_KIND = {"area": 3, "organisation": 1, "commune": 1}
+
+
+def approved_count(total: int, share: tuple[int, int]) -> int:
+    """How many of ``total`` to approve: the share, rounded down (never above the real rate)."""
+    numerator, denominator = share
+    return total * numerator // denominator
+
+
+def _at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=TZ)
+
+
+def _district_of(path: str) -> str:
+    parts = path.split("/")
+    return parts[1] if len(parts) > 2 else ""
+
+
+def _states(
+    subjects: list,
+    share: tuple[int, int],
+    plan: YearPlan,
+    kind: str,
+    rng: random.Random,
+    path_of,
+    preferred: list | None = None,
+) -> dict[int, str]:
+    """State for each subject (by pk): approved for the share, the rest spread deterministically."""
+    budget = len(subjects) - approved_count(len(subjects), share)
+    states: dict[int, str] = {}
+    if plan.queue:
+        queue = [
+            s
+            for s in subjects
+            if _district_of(path_of(s)) == QUEUE_DISTRICT and DEMO_COMMUNE not in path_of(s)
+        ]
+        mine = [s for s in subjects if DEMO_COMMUNE in path_of(s)]
+        forced = []
+        # Interleave so that even a small registry gets both a queue and registered dossiers.
+        q, m = queue[: QUEUE_PER_KIND[kind]], mine[: REGISTERED_PER_KIND[kind]]
+        for index in range(max(len(q), len(m))):
+            if index < len(q):
+                forced.append((q[index], State.SUBMITTED))
+            if index < len(m):
+                forced.append((m[index], State.REGISTERED))
+        for subject, state in forced[:budget]:
+            states[subject.pk] = state
+    others = [s for s in (preferred or []) if s.pk not in states][: max(budget - len(states), 0)]
+    rest = [s for s in subjects if s.pk not in states and s not in others]
+    others += rng.sample(rest, max(min(len(rest), budget - len(states) - len(others)), 0))
+    for index, subject in enumerate(sorted(others, key=lambda s: s.pk)):
+        if not plan.queue and index == 0:
+            states[subject.pk] = State.REVOKED  # one recognition withdrawn, so history shows one
+        elif plan.queue and index % 3 == 2:
+            states[subject.pk] = State.REGISTERED
+        else:
+            states[subject.pk] = State.REJECTED
+    for subject in subjects:
+        states.setdefault(subject.pk, State.APPROVED)
+    return states
+
+
+def load_year(plan: YearPlan, province: AdministrativeUnit, users: dict[str, User]) -> str:
+    year = plan.year
+    rng = random.Random(f"antq-cert-{year}")
+    in_province = {"commune__path__startswith": province.path}
+    areas = list(eligible_areas().filter(**in_province).select_related("commune").order_by("pk"))
+    organisations = list(
+        eligible_organisations().filter(**in_province).select_related("commune", "org_type").order_by("pk")
+    )
+    communes = list(eligible_communes(year).filter(path__startswith=province.path).order_by("pk"))
+
+    area_states = _states(areas, plan.areas, plan, "area", rng, lambda s: s.commune.path)
+    org_states = _states(
+        organisations, plan.organisations, plan, "organisation", rng, lambda s: s.commune.path
+    )
+
+    # A commune is approved only where its own 70% rule holds, as far as the share allows.
+    eligible, approved = Counter(), Counter()
+    for subject in areas:
+        eligible[subject.commune_id] += 1
+        approved[subject.commune_id] += area_states[subject.pk] == State.APPROVED
+    for subject in organisations:
+        eligible[subject.commune_id] += 1
+        approved[subject.commune_id] += org_states[subject.pk] == State.APPROVED
+    failing = [
+        c
+        for c in communes
+        if approved[c.pk] * 100 < COMMUNE_APPROVAL_SHARE * eligible[c.pk] or not eligible[c.pk]
+    ]
+    commune_states = _states(
+        communes, plan.communes, plan, "commune", rng, lambda s: s.path, preferred=failing
+    )
+
+    taken_areas = set(
+        CertificationRecord.objects.filter(year=year, area__isnull=False).values_list("area_id", flat=True)
+    )
+    taken_orgs = set(
+        CertificationRecord.objects.filter(year=year, organisation__isnull=False).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    taken_communes = set(
+        CertificationRecord.objects.filter(year=year, subject_kind=SubjectKind.COMMUNE).values_list(
+            "commune_id", flat=True
+        )
+    )
+
+    records: list[CertificationRecord] = []
+
+    def add(kind: str, commune: AdministrativeUnit, state: str, path: str, **subject) -> None:
+        start, end = assessment_period(kind, year)
+        record = CertificationRecord(
+            commune=commune,
+            subject_kind=kind,
+            year=year,
+            period_start=start,
+            period_end=end,
+            state=state,
+            registered_on=datetime.date(year, 2, 10 + len(records) % 15),
+            **subject,
+        )
+        mine = DEMO_COMMUNE in path
+        submitter = users["xa"] if mine else users["tinh"]
+        decider = users["huyen"] if _district_of(path) == QUEUE_DISTRICT else users["admin"]
+        if state != State.REGISTERED:
+            record.meeting_date = datetime.date(year, 11, 5)
+            record.submission_number = f"{len(records) + 1:04d}/TTr-{year}"
+            record.submitted_by = submitter
+            record.submitted_at = _at(year, 11, 20) + datetime.timedelta(minutes=37 * len(records))
+        if state in (State.APPROVED, State.REJECTED, State.REVOKED):
+            record.decided_by = decider
+            record.decided_at = _at(year, 12, 10)
+        if state in (State.APPROVED, State.REVOKED):
+            record.decision_number = f"{100 + len(records) % 50}/QĐ-BCĐ"
+        if state == State.REJECTED:
+            record.reason = "Chưa đạt tiêu chí 3: để xảy ra vụ việc phức tạp về an ninh, trật tự."
+        if state == State.REVOKED:
+            record.reason = "Hồ sơ đánh giá không trung thực (kiểm tra lại tháng 3)."
+        records.append(record)
+
+    for area in areas:
+        if area.pk not in taken_areas:
+            add(
+                SubjectKind.RESIDENTIAL_AREA, area.commune, area_states[area.pk], area.commune.path, area=area
+            )
+    for org in organisations:
+        if org.pk not in taken_orgs:
+            add(org.org_type.category, org.commune, org_states[org.pk], org.commune.path, organisation=org)
+    for commune in communes:
+        if commune.pk not in taken_communes:
+            add(SubjectKind.COMMUNE, commune, commune_states[commune.pk], commune.path)
+
+    CertificationRecord.objects.bulk_create(records, batch_size=1000)
+    _history(records, users)
+    _assessments(records, year)
+    counts = Counter(r.state for r in records)
+    if not records:
+        return f"Công nhận ANTT năm {year}: đã có sẵn, không thêm hồ sơ nào."
+    return (
+        f"Công nhận ANTT năm {year}: thêm {len(records)} hồ sơ ("
+        + ", ".join(f"{State(s).label.lower()}: {n}" for s, n in sorted(counts.items()))
+        + ")."
+    )
+
+
+def _history(records: list[CertificationRecord], users: dict[str, User]) -> None:
+    steps: list[Transition] = []
+    for record in records:
+        submitter = record.submitted_by or (
+            users["xa"] if DEMO_COMMUNE in record.commune.path else users["tinh"]
+        )
+        steps.append(
+            Transition(
+                record=record,
+                from_state="",
+                to_state=State.REGISTERED,
+                by=submitter,
+                reason="Đăng ký phấn đấu",
+            )
+        )
+        if record.state == State.REGISTERED:
+            continue
+        steps.append(
+            Transition(
+                record=record,
+                from_state=State.REGISTERED,
+                to_state=State.SUBMITTED,
+                by=submitter,
+                reason="Nộp hồ sơ",
+            )
+        )
+        if record.state == State.SUBMITTED:
+            continue
+        decided = State.REJECTED if record.state == State.REJECTED else State.APPROVED
+        steps.append(
+            Transition(
+                record=record,
+                from_state=State.SUBMITTED,
+                to_state=decided,
+                by=record.decided_by,
+                reason=record.reason if decided == State.REJECTED else "",
+            )
+        )
+        if record.state == State.REVOKED:
+            steps.append(
+                Transition(
+                    record=record,
+                    from_state=State.APPROVED,
+                    to_state=State.REVOKED,
+                    by=users["admin"],
+                    reason=record.reason,
+                )
+            )
+    created = Transition.objects.bulk_create(steps, batch_size=2000)
+    # ``at`` is stamped "now" on insert; give the steps the dates they have in the story.
+    ids = [t.pk for t in created]
+    moments = CertificationRecord.objects.filter(pk=OuterRef("record_id"))
+    Transition.objects.filter(pk__in=ids, to_state=State.SUBMITTED).update(
+        at=Subquery(moments.values("submitted_at")[:1])
+    )
+    Transition.objects.filter(pk__in=ids, to_state__in=[State.APPROVED, State.REJECTED]).update(
+        at=Subquery(moments.values("decided_at")[:1])
+    )
+    for record in records:
+        if record.state == State.REVOKED:
+            Transition.objects.filter(pk__in=ids, record=record, to_state=State.REVOKED).update(
+                at=_at(record.year + 1, 3, 15)
+            )
+    for year in {r.year for r in records}:
+        Transition.objects.filter(pk__in=ids, to_state=State.REGISTERED, record__year=year).update(
+            at=_at(year, 2, 10)
+        )
+
+
+def _assessments(records: list[CertificationRecord], year: int) -> None:
+    criteria: dict[str, list] = {
+        s.subject_kind: list(s.criteria.filter(province__isnull=True).order_by("order"))
+        for s in CriteriaSet.objects.filter(year=year).prefetch_related("criteria")
+    }
+    rows = []
+    for record in records:
+        if record.state == State.REGISTERED:
+            continue
+        for criterion in criteria.get(record.subject_kind, []):
+            met = not (record.state == State.REJECTED and criterion.code == "3")
+            rows.append(CriterionAssessment(record=record, criterion=criterion, met=met))
+    CriterionAssessment.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+
+
+def load() -> list[str]:
+    province = AdministrativeUnit.objects.filter(
+        code=DEMO_PROVINCE, level=UnitLevel.PROVINCE, valid_to__isnull=True
+    ).first()
+    users = {u.username: u for u in User.objects.filter(username__in=["admin", "tinh", "xa", "huyen"])}
+    if province is None or len(users) < 4:
+        return ["Công nhận ANTT: chưa có tỉnh hoặc người dùng mẫu, bỏ qua."]
+    return [load_year(plan, province, users) for plan in PLANS]

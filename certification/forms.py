@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils import timezone
+
+from certification.models import Criterion, CriterionAssessment, SubjectKind
+from registry.models import AdministrativeUnit
+
+MET_CHOICES = [("", "Chưa đánh giá"), ("yes", "Đạt"), ("no", "Chưa đạt")]
+
+
+def year_choices() -> list[tuple[int, int]]:
+    this_year = timezone.localdate().year
+    return [(y, y) for y in range(this_year + 1, this_year - 4, -1)]
+
+
+class _NoTagForm(forms.Form):
+    """Crispy renders the fields; the template writes the <form> tag (action, buttons)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+
+
+class DossierForm(_NoTagForm):
+    """Self-assessment: one met / not met + note per criterion, meeting date, submission number."""
+
+    meeting_date = forms.DateField(
+        label="Ngày họp đánh giá",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    submission_number = forms.CharField(label="Số tờ trình", max_length=50, required=False)
+
+    def __init__(
+        self,
+        *args,
+        criteria: list[Criterion],
+        assessments: dict[int, CriterionAssessment],
+        **kwargs,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.criteria = [c for c in criteria if not c.computed]
+        for criterion in self.criteria:
+            current = assessments.get(criterion.pk)
+            initial = "" if current is None or current.met is None else ("yes" if current.met else "no")
+            self.fields[f"met_{criterion.pk}"] = forms.ChoiceField(
+                label=f"Tiêu chí {criterion.code}",
+                choices=MET_CHOICES,
+                required=False,
+                initial=initial,
+                widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+            )
+            self.fields[f"note_{criterion.pk}"] = forms.CharField(
+                label="Ghi chú",
+                required=False,
+                initial=current.note if current else "",
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 1,
+                        "class": "form-control form-control-sm",
+                        "aria-label": f"Ghi chú tiêu chí {criterion.code}",
+                    }
+                ),
+            )
+
+    def criterion_rows(self) -> list[tuple[Criterion, forms.BoundField, forms.BoundField]]:
+        return [(c, self[f"met_{c.pk}"], self[f"note_{c.pk}"]) for c in self.criteria]
+
+    def assessments(self) -> dict[int, tuple[bool | None, str]]:
+        data = self.cleaned_data
+        values = {"yes": True, "no": False, "": None}
+        return {
+            c.pk: (values[data.get(f"met_{c.pk}") or ""], data.get(f"note_{c.pk}") or "")
+            for c in self.criteria
+        }
+
+
+class ApproveForm(_NoTagForm):
+    decision_number = forms.CharField(label="Số quyết định công nhận", max_length=50)
+    reason = forms.CharField(
+        label="Ý kiến thẩm định", required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReasonForm(_NoTagForm):
+    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AttachmentForm(_NoTagForm):
+    file = forms.FileField(
+        label="Tệp đính kèm (PDF, PNG, JPEG)",
+        widget=forms.ClearableFileInput(
+            attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}
+        ),
+    )
+
+
+class RegisterFilterForm(_NoTagForm):
+    year = forms.TypedChoiceField(label="Năm", coerce=int, choices=year_choices)
+    commune = forms.ModelChoiceField(label="Xã/phường", queryset=AdministrativeUnit.objects.none())
+
+    def __init__(self, *args, communes, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
+        self.helper.form_method = "get"
+
+
+class QueueFilterForm(_NoTagForm):
+    commune = forms.ModelChoiceField(
+        label="Xã/phường", queryset=AdministrativeUnit.objects.none(), required=False, empty_label="Tất cả"
+    )
+    kind = forms.ChoiceField(
+        label="Đối tượng", choices=[("", "Tất cả"), *SubjectKind.choices], required=False
+    )
+
+    def __init__(self, *args, communes, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = communes
+
+
+class BatchApproveForm(_NoTagForm):
+    records = forms.TypedMultipleChoiceField(
+        coerce=int, choices=[], error_messages={"required": "Chưa chọn hồ sơ nào."}
+    )
+    decision_number = forms.CharField(label="Số quyết định công nhận", max_length=50)
+    reason = forms.CharField(label="Ý kiến thẩm định", required=False)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Ids are checked against the reviewer's scope in the view, not against a list here.
+        self.fields["records"].valid_value = lambda value: str(value).isdigit()

@@ -1,0 +1,531 @@
+"""The certification workflow: register, fill the dossier, submit, approve / reject, revoke.
+
+Every function is atomic, checks the user's role and scope itself (views check too, this is the
+last line), locks the record row (``select_for_update``) and re-reads its state before moving it,
+so two reviewers acting at once cannot both win. Each step leaves a Transition: who, when, why.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, models, transaction
+from django.db.models import Count, Q
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import User
+from accounts.roles import Action
+from certification import uploads
+from certification.models import (
+    EDITABLE_STATES,
+    TRANSITIONS,
+    Attachment,
+    CertificationRecord,
+    CriteriaSet,
+    Criterion,
+    CriterionAssessment,
+    State,
+    SubjectKind,
+    Transition,
+    assessment_period,
+)
+from certification.text import format_percent
+from registry.models import AdministrativeUnit, Organisation, ResidentialArea, UnitLevel
+
+Subject = ResidentialArea | Organisation | AdministrativeUnit
+
+# Share of a commune's registered subjects that must be recognised (criterion 4 of a commune).
+COMMUNE_APPROVAL_SHARE = 70
+FIRST_YEAR = 2013  # Circular 23/2012 took effect in 2013.
+
+
+class CertificationError(Exception):
+    """A workflow step the rules do not allow; the message is shown to the user as is."""
+
+
+# --- Eligibility ---------------------------------------------------------------------------------
+
+
+def eligible_areas() -> models.QuerySet[ResidentialArea]:
+    return ResidentialArea.objects.filter(is_active=True)
+
+
+def eligible_organisations() -> models.QuerySet[Organisation]:
+    # Small and micro enterprises, armed-forces units and primary schools are outside the circular.
+    return Organisation.objects.filter(is_active=True, org_type__subject_to_certification=True)
+
+
+def eligible_communes(year: int) -> models.QuerySet[AdministrativeUnit]:
+    """Communes in force at the end of the year's assessment period, when recognition is decided.
+
+    After the 2025 reform this picks the merged communes for 2025, not the ones closed mid-year.
+    """
+    _, end = assessment_period(SubjectKind.COMMUNE, year)
+    return AdministrativeUnit.objects.filter(level=UnitLevel.COMMUNE).current(on=end)
+
+
+def subject_kind_of(subject: Subject) -> str:
+    if isinstance(subject, ResidentialArea):
+        return SubjectKind.RESIDENTIAL_AREA
+    if isinstance(subject, Organisation):
+        return subject.org_type.category
+    if isinstance(subject, AdministrativeUnit) and subject.level == UnitLevel.COMMUNE:
+        return SubjectKind.COMMUNE
+    raise CertificationError("Chỉ khu dân cư, xã/phường, cơ quan, doanh nghiệp, nhà trường được đăng ký.")
+
+
+def check_eligible(subject: Subject, year: int) -> None:
+    if isinstance(subject, ResidentialArea) and not subject.is_active:
+        raise CertificationError(f"Khu dân cư “{subject}” không còn tồn tại, không thể đăng ký.")
+    if isinstance(subject, Organisation):
+        if not subject.org_type.subject_to_certification:
+            raise CertificationError(
+                f"“{subject}” ({subject.org_type}) không thuộc diện công nhận “An toàn về ANTT”."
+            )
+        if not subject.is_active:
+            raise CertificationError(f"“{subject}” không còn hoạt động, không thể đăng ký.")
+    if isinstance(subject, AdministrativeUnit) and not eligible_communes(year).filter(pk=subject.pk).exists():
+        raise CertificationError(f"{subject} không còn hiệu lực trong kỳ đánh giá năm {year}.")
+
+
+def check_year(year: int) -> None:
+    this_year = timezone.localdate().year
+    if not FIRST_YEAR <= year <= this_year + 1:
+        raise CertificationError(f"Năm {year} không hợp lệ (từ {FIRST_YEAR} đến {this_year + 1}).")
+
+
+# --- Permission helpers --------------------------------------------------------------------------
+
+
+def _require(user: User, action: Action) -> None:
+    if not user.can(action):
+        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+
+
+def _require_commune_in_scope(user: User, commune: AdministrativeUnit, action: Action) -> None:
+    _require(user, action)
+    if not AdministrativeUnit.objects.restrict(user, action).filter(pk=commune.pk).exists():
+        raise Http404("Không tìm thấy hoặc bạn không có quyền truy cập.")
+
+
+def _lock(record: CertificationRecord, user: User, action: Action) -> CertificationRecord:
+    """The record's row, locked until the transaction ends, if ``user`` may act on it."""
+    _require(user, action)
+    locked = (
+        CertificationRecord.objects.restrict(user, action).select_for_update().filter(pk=record.pk).first()
+    )
+    if locked is None:
+        raise Http404("Không tìm thấy hoặc bạn không có quyền truy cập.")
+    # The caller saw the record in one state; someone may have moved it meanwhile.
+    if locked.state != record.state:
+        raise CertificationError(
+            f"Hồ sơ đã được người khác xử lý (hiện: {locked.get_state_display()}). "
+            "Vui lòng tải lại trang để xem kết quả."
+        )
+    return locked
+
+
+def _check_move(record: CertificationRecord, to_state: str) -> None:
+    if to_state not in TRANSITIONS[record.state]:
+        raise CertificationError(
+            f"Không thể chuyển hồ sơ từ “{record.get_state_display()}” sang “{State(to_state).label}”."
+        )
+
+
+def _move(
+    record: CertificationRecord, user: User, to_state: str, why: str = "", **changes: object
+) -> CertificationRecord:
+    _check_move(record, to_state)
+    from_state = record.state
+    record.state = to_state
+    for name, value in changes.items():
+        setattr(record, name, value)
+    record.save()
+    Transition.objects.create(record=record, from_state=from_state, to_state=to_state, by=user, reason=why)
+    return record
+
+
+def _record_for(
+    subject: Subject, kind: str, year: int, user: User, today: datetime.date
+) -> CertificationRecord:
+    start, end = assessment_period(kind, year)
+    commune = subject if isinstance(subject, AdministrativeUnit) else subject.commune
+    return CertificationRecord(
+        commune=commune,
+        area=subject if isinstance(subject, ResidentialArea) else None,
+        organisation=subject if isinstance(subject, Organisation) else None,
+        subject_kind=kind,
+        year=year,
+        period_start=start,
+        period_end=end,
+        registered_on=today,
+    )
+
+
+# --- Registration --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register(subject: Subject, year: int, user: User) -> CertificationRecord:
+    """Register one area, organisation or commune for ``year``."""
+    check_year(year)
+    kind = subject_kind_of(subject)
+    commune = subject if isinstance(subject, AdministrativeUnit) else subject.commune
+    _require_commune_in_scope(user, commune, Action.CHANGE)
+    check_eligible(subject, year)
+    # Registrations of one commune queue behind each other (see register_all_eligible).
+    AdministrativeUnit.objects.select_for_update().get(pk=commune.pk)
+    record = _record_for(subject, kind, year, user, timezone.localdate())
+    try:
+        with transaction.atomic():
+            record.save()
+    except IntegrityError as exc:
+        raise CertificationError(f"“{subject}” đã đăng ký công nhận năm {year}.") from exc
+    Transition.objects.create(
+        record=record, from_state="", to_state=State.REGISTERED, by=user, reason="Đăng ký phấn đấu"
+    )
+    return record
+
+
+@dataclass
+class RegistrationReport:
+    created: list[CertificationRecord] = field(default_factory=list)
+    skipped: int = 0
+
+    def summary(self) -> str:
+        return f"Đã đăng ký {len(self.created)} đối tượng; bỏ qua {self.skipped} đối tượng đã đăng ký trước."
+
+
+@transaction.atomic
+def register_all_eligible(commune: AdministrativeUnit, year: int, user: User) -> RegistrationReport:
+    """Register every eligible area and organisation of ``commune``, and the commune, in one go."""
+    check_year(year)
+    if commune.level != UnitLevel.COMMUNE:
+        raise CertificationError("Chỉ đăng ký tất cả cho một đơn vị cấp xã.")
+    _require_commune_in_scope(user, commune, Action.CHANGE)
+    # Lock the commune so that two people registering the same commune at once do not collide.
+    AdministrativeUnit.objects.select_for_update().get(pk=commune.pk)
+    today = timezone.localdate()
+    taken = Q(certification_records__year=year)
+    subjects: list[Subject] = [
+        *eligible_areas().filter(commune=commune).exclude(taken).order_by("name"),
+        *eligible_organisations()
+        .filter(commune=commune)
+        .exclude(taken)
+        .select_related("org_type")
+        .order_by("name"),
+    ]
+    report = RegistrationReport()
+    report.skipped = (
+        eligible_areas().filter(commune=commune).filter(taken).count()
+        + eligible_organisations().filter(commune=commune).filter(taken).count()
+    )
+    if CertificationRecord.objects.filter(
+        year=year, commune=commune, subject_kind=SubjectKind.COMMUNE
+    ).exists():
+        report.skipped += 1
+    elif eligible_communes(year).filter(pk=commune.pk).exists():
+        subjects.append(commune)
+    records = [_record_for(s, subject_kind_of(s), year, user, today) for s in subjects]
+    report.created = CertificationRecord.objects.bulk_create(records)
+    Transition.objects.bulk_create(
+        Transition(record=r, from_state="", to_state=State.REGISTERED, by=user, reason="Đăng ký cùng cả xã")
+        for r in report.created
+    )
+    return report
+
+
+# --- Dossier -------------------------------------------------------------------------------------
+
+
+def criteria_set_for(record: CertificationRecord) -> CriteriaSet | None:
+    return CriteriaSet.objects.filter(subject_kind=record.subject_kind, year=record.year).first()
+
+
+def criteria_for(record: CertificationRecord) -> list[Criterion]:
+    criteria_set = criteria_set_for(record)
+    return list(criteria_set.criteria_for(record.commune)) if criteria_set else []
+
+
+@dataclass(frozen=True)
+class CommuneRule:
+    """Criterion 4 of a commune: all its areas and organisations registered, ≥70% recognised."""
+
+    eligible: int
+    registered: int
+    approved: int
+
+    @property
+    def all_registered(self) -> bool:
+        return self.registered >= self.eligible
+
+    @property
+    def approved_share(self) -> float:
+        return 100 * self.approved / self.eligible if self.eligible else 0.0
+
+    @property
+    def met(self) -> bool:
+        # Integer arithmetic: 69.99% must not round up to 70%.
+        return (
+            self.eligible > 0
+            and self.all_registered
+            and self.approved * 100 >= COMMUNE_APPROVAL_SHARE * self.eligible
+        )
+
+    def summary(self) -> str:
+        verdict = "đạt" if self.met else "chưa đạt"
+        return (
+            f"Đăng ký {self.registered}/{self.eligible}; được công nhận {self.approved}/{self.eligible} "
+            f"({format_percent(self.approved, self.eligible)}) — {verdict} "
+            f"(cần 100% đăng ký và ít nhất {COMMUNE_APPROVAL_SHARE}% được công nhận)."
+        )
+
+
+def commune_rule(commune: AdministrativeUnit, year: int) -> CommuneRule:
+    """Counted from the registry: two queries whatever the commune's size."""
+    eligible = registered = approved = 0
+    for queryset in (eligible_areas(), eligible_organisations()):
+        # At most one record per subject and year (unique constraints), so counting joined
+        # records of that year counts subjects.
+        counts = queryset.filter(commune=commune).aggregate(
+            total=Count("pk", distinct=True),
+            registered=Count("certification_records", filter=Q(certification_records__year=year)),
+            approved=Count(
+                "certification_records",
+                filter=Q(certification_records__year=year, certification_records__state=State.APPROVED),
+            ),
+        )
+        eligible += counts["total"]
+        registered += counts["registered"]
+        approved += counts["approved"]
+    return CommuneRule(eligible=eligible, registered=registered, approved=approved)
+
+
+@transaction.atomic
+def save_dossier(
+    record: CertificationRecord,
+    user: User,
+    *,
+    assessments: Mapping[int, tuple[bool | None, str]],
+    meeting_date: datetime.date | None,
+    submission_number: str,
+) -> CertificationRecord:
+    """Save the self-assessment (criterion id → (met, note)), meeting date and submission number.
+
+    Only while the record is registered or rejected; computed criteria are filled from the registry.
+    """
+    record = _lock(record, user, Action.CHANGE)
+    if record.state not in EDITABLE_STATES:
+        raise CertificationError(
+            f"Hồ sơ đang ở trạng thái “{record.get_state_display()}”, không thể sửa."
+            + (" Cần thu hồi công nhận trước." if record.state == State.APPROVED else "")
+        )
+    criteria = {c.pk: c for c in criteria_for(record)}
+    unknown = set(assessments) - set(criteria)
+    if unknown:
+        raise CertificationError("Tiêu chí không thuộc bộ tiêu chí của hồ sơ này.")
+    rows = []
+    for criterion in criteria.values():
+        if criterion.computed:
+            met, note = _computed_value(record)
+        elif criterion.pk in assessments:
+            met, note = assessments[criterion.pk]
+        else:
+            continue
+        rows.append(
+            CriterionAssessment(record=record, criterion=criterion, met=met, note=(note or "").strip())
+        )
+    CriterionAssessment.objects.bulk_create(
+        rows, update_conflicts=True, unique_fields=["record", "criterion"], update_fields=["met", "note"]
+    )
+    record.meeting_date = meeting_date
+    record.submission_number = (submission_number or "").strip()
+    record.save(update_fields=["meeting_date", "submission_number", "updated_at"])
+    Transition.objects.create(
+        record=record,
+        from_state=record.state,
+        to_state=record.state,
+        by=user,
+        reason="Cập nhật hồ sơ đánh giá",
+    )
+    return record
+
+
+def _computed_value(record: CertificationRecord) -> tuple[bool, str]:
+    rule = commune_rule(record.commune, record.year)
+    return rule.met, rule.summary()
+
+
+def missing_for_submission(record: CertificationRecord) -> list[str]:
+    """What the dossier still lacks before it can be submitted (empty when complete)."""
+    problems = []
+    criteria = criteria_for(record)
+    if not criteria:
+        problems.append(f"chưa có bộ tiêu chí năm {record.year} cho đối tượng này")
+    assessed = set(record.assessments.filter(met__isnull=False).values_list("criterion_id", flat=True))
+    open_codes = [c.code for c in criteria if not c.computed and c.pk not in assessed]
+    if open_codes:
+        problems.append("chưa đánh giá tiêu chí " + ", ".join(open_codes))
+    if not record.meeting_date:
+        problems.append("thiếu ngày họp đánh giá")
+    if not record.submission_number:
+        problems.append("thiếu số tờ trình")
+    return problems
+
+
+# --- Transitions ---------------------------------------------------------------------------------
+
+
+def _submit(
+    record: CertificationRecord, user: User, from_states: Iterable[str], reason: str
+) -> CertificationRecord:
+    record = _lock(record, user, Action.CHANGE)
+    if record.state not in from_states:
+        _check_move(record, State.SUBMITTED)
+        raise CertificationError("Chỉ nộp lại được hồ sơ đã bị trả lại.")
+    _check_move(record, State.SUBMITTED)
+    problems = missing_for_submission(record)
+    if problems:
+        raise CertificationError("Hồ sơ chưa đủ để nộp: " + "; ".join(problems) + ".")
+    if record.is_commune_record:
+        # Freeze the computed criterion as it stands when the dossier goes to the reviewer.
+        met, note = _computed_value(record)
+        CriterionAssessment.objects.filter(record=record, criterion__computed=True).update(met=met, note=note)
+    return _move(
+        record,
+        user,
+        State.SUBMITTED,
+        reason,
+        submitted_by=user,
+        submitted_at=timezone.now(),
+        decided_by=None,
+        decided_at=None,
+        reason="",
+    )
+
+
+@transaction.atomic
+def submit(record: CertificationRecord, user: User) -> CertificationRecord:
+    """Send the dossier to the reviewer (first time, or again after a rejection)."""
+    reason = "Nộp lại sau khi bị trả lại" if record.state == State.REJECTED else "Nộp hồ sơ"
+    return _submit(record, user, EDITABLE_STATES, reason)
+
+
+@transaction.atomic
+def resubmit(record: CertificationRecord, user: User) -> CertificationRecord:
+    return _submit(record, user, {State.REJECTED}, "Nộp lại sau khi bị trả lại")
+
+
+@transaction.atomic
+def approve(
+    record: CertificationRecord, user: User, reason: str = "", *, decision_number: str
+) -> CertificationRecord:
+    record = _lock(record, user, Action.REVIEW)
+    _check_move(record, State.APPROVED)
+    if record.submitted_by_id == user.pk:
+        raise CertificationError("Không thể tự phê duyệt hồ sơ do chính mình nộp.")
+    decision_number = (decision_number or "").strip()
+    if not decision_number:
+        raise CertificationError("Cần nhập số quyết định công nhận.")
+    return _move(
+        record,
+        user,
+        State.APPROVED,
+        reason.strip(),
+        decided_by=user,
+        decided_at=timezone.now(),
+        decision_number=decision_number,
+        reason=reason.strip(),
+    )
+
+
+@transaction.atomic
+def reject(record: CertificationRecord, user: User, reason: str) -> CertificationRecord:
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificationError("Cần nêu lý do trả lại hồ sơ.")
+    record = _lock(record, user, Action.REVIEW)
+    _check_move(record, State.REJECTED)
+    return _move(
+        record, user, State.REJECTED, reason, decided_by=user, decided_at=timezone.now(), reason=reason
+    )
+
+
+@transaction.atomic
+def revoke(record: CertificationRecord, user: User, reason: str) -> CertificationRecord:
+    """Withdraw a recognition (e.g. the dossier proved false); the record stays as evidence."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise CertificationError("Cần nêu lý do thu hồi công nhận.")
+    record = _lock(record, user, Action.REVIEW)
+    _check_move(record, State.REVOKED)
+    return _move(record, user, State.REVOKED, reason, reason=reason)
+
+
+@dataclass
+class BatchResult:
+    approved: list[CertificationRecord] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)  # (subject, message)
+
+
+def approve_many(
+    records: Iterable[CertificationRecord], user: User, *, decision_number: str, reason: str = ""
+) -> BatchResult:
+    """Approve each record in its own transaction: one refusal does not undo the others."""
+    result = BatchResult()
+    for record in records:
+        try:
+            result.approved.append(approve(record, user, reason, decision_number=decision_number))
+        except (CertificationError, PermissionDenied, Http404) as exc:
+            result.failed.append((str(record.subject), str(exc) or "Không có quyền."))
+    return result
+
+
+# --- Attachments ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_attachment(record: CertificationRecord, user: User, upload: UploadedFile) -> Attachment:
+    """Attach a PDF/PNG/JPEG to a dossier that can still be edited."""
+    record = _lock(record, user, Action.CHANGE)
+    if record.state not in EDITABLE_STATES:
+        raise CertificationError(
+            f"Hồ sơ đang ở trạng thái “{record.get_state_display()}”, không thể thêm tệp."
+        )
+    try:
+        file_type = uploads.check_upload(upload)
+    except ValidationError as exc:
+        raise CertificationError(" ".join(exc.messages)) from exc
+    attachment = Attachment(
+        record=record,
+        original_name=uploads.display_name(upload.name or ""),
+        content_type=file_type.content_type,
+        size=upload.size,
+        uploaded_by=user,
+    )
+    attachment.file.save(uploads.random_name(file_type), upload, save=False)
+    # If the row cannot be written, do not leave an orphan file behind.
+    try:
+        attachment.save()
+    except Exception:
+        attachment.file.delete(save=False)
+        raise
+    return attachment
+
+
+@transaction.atomic
+def delete_attachment(attachment: Attachment, user: User) -> None:
+    record = _lock(attachment.record, user, Action.CHANGE)
+    if record.state not in EDITABLE_STATES:
+        raise CertificationError(
+            f"Hồ sơ đang ở trạng thái “{record.get_state_display()}”, không thể xóa tệp."
+        )
+    storage, name = attachment.file.storage, attachment.file.name
+    attachment.delete()
+    # Remove the file only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(name))
