@@ -19,7 +19,6 @@ YEAR = 2025
 
 @pytest.fixture(autouse=True)
 def criteria(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     ensure_criteria()
 
 

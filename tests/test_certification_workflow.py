@@ -19,8 +19,6 @@ YEAR = 2025
 
 @pytest.fixture(autouse=True)
 def criteria(db, settings):
-    # Cheap password hashing: the shared user fixture hashes seven passwords per test.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     ensure_criteria()
 
 
