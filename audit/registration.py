@@ -1,0 +1,107 @@
+"""The list of audited models: the one place where a model gets its history.
+
+To audit a new model, add an :class:`Audited` entry to ``AUDITED`` and run
+``manage.py makemigrations audit``. Nothing changes in the model's own app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import simple_history
+from django.apps import apps
+from django.db import models
+
+from audit.models import AuditFields
+
+# Takes the path of an administrative unit ("56/573/") and returns a filter on the historical
+# model for the rows that belong to that unit's subtree.
+UnitFilter = Callable[[str], models.Q]
+
+
+def units_under(path: str) -> models.QuerySet:
+    # Every version of every unit under the path, closed ones included: history outlives shapes.
+    return apps.get_model("registry", "AdministrativeUnit").objects.filter(path__startswith=path).values("pk")
+
+
+def own_path(path: str) -> models.Q:
+    """For the administrative units themselves: their historical rows keep their path."""
+    return models.Q(path__startswith=path)
+
+
+def unit_fk(field: str) -> UnitFilter:
+    """For rows that point at a unit (``commune``, ``scope_unit``): the id is on the historical row."""
+    return lambda path: models.Q(**{f"{field}_id__in": units_under(path)})
+
+
+def through_history(field: str, parent_label: str) -> UnitFilter:
+    """For rows that belong to a parent (a review to its model): via the parent's history, so the
+    rows stay findable after the parent is deleted."""
+
+    def unit_filter(path: str) -> models.Q:
+        parent = history_model(parent_label)
+        entry = AUDITED_BY_LABEL[parent_label.lower()]
+        assert entry.unit is not None, f"{parent_label} has no unit filter"
+        ids = parent.objects.filter(entry.unit(path)).values("id")
+        return models.Q(**{f"{field}_id__in": ids})
+
+    return unit_filter
+
+
+@dataclass(frozen=True)
+class Audited:
+    label: str  # "app_label.ModelName"
+    unit: UnitFilter | None = None  # None: not tied to a unit (catalogues)
+    excluded_fields: tuple[str, ...] = ()
+
+
+commune = unit_fk("commune")
+
+AUDITED: list[Audited] = [
+    Audited("accounts.User", unit_fk("scope_unit"), excluded_fields=("password", "last_login")),
+    Audited("registry.AdministrativeUnit", own_path),
+    Audited("registry.AreaKind"),
+    Audited("registry.ResidentialArea", commune),
+    Audited("registry.OrganisationType"),
+    Audited("registry.Organisation", commune),
+    Audited("registry.SteeringCommittee", commune),
+    Audited("registry.ForceType"),
+    Audited("registry.ForceUnit", commune),
+    Audited("registry.ModelType"),
+    Audited("registry.EffectivenessClass"),
+    Audited("registry.SecurityModel", commune),
+    Audited("registry.ModelReview", through_history("model", "registry.SecurityModel")),
+]
+AUDITED_BY_LABEL: dict[str, Audited] = {entry.label.lower(): entry for entry in AUDITED}
+
+
+def register_all() -> None:
+    for entry in AUDITED:
+        model = apps.get_model(entry.label)
+        if "history" in model.__dict__:
+            continue  # already registered (ready() may run twice in some test runners)
+        # Generated columns (name_search) are computed by the database and cannot be inserted.
+        generated = [f.name for f in model._meta.fields if isinstance(f, models.GeneratedField)]
+        simple_history.register(
+            model,
+            app="audit",
+            bases=[AuditFields],
+            excluded_fields=[*entry.excluded_fields, *generated],
+        )
+
+
+def history_model(label: str) -> type[models.Model]:
+    """The historical model of an audited model, by its label ("registry.Organisation")."""
+    register_all()
+    return apps.get_model(label).history.model
+
+
+def audited_models() -> list[tuple[Audited, type[models.Model], type[models.Model]]]:
+    """(entry, model, historical model) for every audited model, in ``AUDITED`` order."""
+    register_all()  # the admin's autodiscovery may run before this app's ready()
+    result = []
+    for entry in AUDITED:
+        model = apps.get_model(entry.label)
+        result.append((entry, model, model.history.model))
+    return result
