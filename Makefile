@@ -5,6 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 WORKERS ?= 3
+# Access log without query strings or referrers: searches carry people's and places' names.
+ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 .PHONY: run test setup lint bench backup restore clean-db
 
@@ -25,7 +27,7 @@ run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
 	@echo "ANTQ Registry: http://127.0.0.1:$(PORT)/  (người dùng mẫu: admin, tinh, xa, huyen, lanhdao / mật khẩu antq-demo)"
-	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --timeout 60
+	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --access-logformat $(ACCESS_LOG_FORMAT) --timeout 60
 
 test: setup
 	$(VENV)/bin/ruff check .
