@@ -91,17 +91,24 @@ def register_all() -> None:
         )
 
 
-def history_model(label: str) -> type[models.Model]:
-    """The historical model of an audited model, by its label ("registry.Organisation")."""
-    register_all()
-    return apps.get_model(label).history.model
+# Filled once: ``Model.history`` builds a new manager class on every access, too slow for a loop.
+_AUDITED_MODELS: list[tuple[Audited, type[models.Model], type[models.Model]]] = []
 
 
 def audited_models() -> list[tuple[Audited, type[models.Model], type[models.Model]]]:
     """(entry, model, historical model) for every audited model, in ``AUDITED`` order."""
-    register_all()  # the admin's autodiscovery may run before this app's ready()
-    result = []
-    for entry in AUDITED:
-        model = apps.get_model(entry.label)
-        result.append((entry, model, model.history.model))
-    return result
+    if len(_AUDITED_MODELS) != len(AUDITED):
+        register_all()  # the admin's autodiscovery may run before this app's ready()
+        _AUDITED_MODELS[:] = [
+            (entry, apps.get_model(entry.label), apps.get_model(entry.label).history.model) for entry in AUDITED
+        ]
+    return _AUDITED_MODELS
+
+
+def history_model(label: str) -> type[models.Model]:
+    """The historical model of an audited model, by its label ("registry.Organisation")."""
+    key = label.lower()
+    for entry, _model, history in audited_models():
+        if entry.label.lower() == key:
+            return history
+    raise LookupError(f"{label} is not audited (add it to audit.registration.AUDITED)")
