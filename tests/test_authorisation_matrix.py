@@ -20,6 +20,7 @@ override it.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -152,7 +153,7 @@ def _registry_objects(commune: AdministrativeUnit, suffix: str) -> dict[str, Any
         "committee": SteeringCommittee.objects.create(
             commune=commune,
             decision_number=f"{suffix}/QĐ-UBND",
-            decision_date="2025-01-15",
+            decision_date=datetime.date(2025, 1, 15),
             head_name="Nguyễn Văn A",
             member_count=7,
         ),
@@ -161,7 +162,7 @@ def _registry_objects(commune: AdministrativeUnit, suffix: str) -> dict[str, Any
         ),
         "model": model,
         "review": ModelReview.objects.create(
-            model=model, reviewed_on="2025-06-30", kind="interim", effectiveness=good
+            model=model, reviewed_on=datetime.date(2025, 6, 30), kind="interim", effectiveness=good
         ),
     }
 
@@ -258,10 +259,7 @@ def test_url_answers_each_role_as_declared(name: str, world: World):
             if user is not None:
                 client.force_login(user)
             for method, expected in (("GET", get_expected[role]), ("POST", post_expected[role])):
-                if method == "GET":
-                    response = client.get(url)
-                else:
-                    response = client.post(url, entry.post_data(world))
+                response = client.get(url) if method == "GET" else client.post(url, entry.post_data(world))
                 if not _check(response, expected):
                     failures.append(
                         f"{method} {url} ({where}) as {role}: expected {expected}, got {response.status_code}"

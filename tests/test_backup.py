@@ -29,9 +29,8 @@ def fingerprint(dbname: str) -> dict[str, tuple[int, str]]:
             tables = [row[0] for row in cur.fetchall()]
             result = {}
             for table in tables:
-                cur.execute(
-                    f"SELECT count(*), md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), '')) FROM \"{table}\" t"  # noqa: S608
-                )
+                rows_md5 = "md5(coalesce(string_agg(t::text, chr(10) ORDER BY t::text), ''))"
+                cur.execute(f'SELECT count(*), {rows_md5} FROM "{table}" t')  # noqa: S608
                 result[table] = cur.fetchone()
             return result
     finally:
