@@ -102,6 +102,14 @@ def build_entries(pairs: list[tuple[Any, Any | None]]) -> list[HistoryEntry]:
     for model, ids in wanted.items():
         for obj in model._base_manager.filter(pk__in=ids):
             labels[(model, obj.pk)] = str(obj)
+        missing = ids - {pk for (m, pk) in labels if m is model}
+        history = getattr(model, "history", None)
+        if missing and history is not None:
+            # Deleted since: named from its last historical row (DISTINCT ON, one query).
+            for row in (
+                history.model.objects.filter(id__in=missing).order_by("id", "-history_date").distinct("id")
+            ):
+                labels[(model, row.id)] = f"{object_label(row)} (đã xóa)"
 
     entries = []
     for (record, previous), fields in zip(pairs, changed, strict=True):

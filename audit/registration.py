@@ -100,7 +100,8 @@ def audited_models() -> list[tuple[Audited, type[models.Model], type[models.Mode
     if len(_AUDITED_MODELS) != len(AUDITED):
         register_all()  # the admin's autodiscovery may run before this app's ready()
         _AUDITED_MODELS[:] = [
-            (entry, apps.get_model(entry.label), apps.get_model(entry.label).history.model) for entry in AUDITED
+            (entry, apps.get_model(entry.label), apps.get_model(entry.label).history.model)
+            for entry in AUDITED
         ]
     return _AUDITED_MODELS
 

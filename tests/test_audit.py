@@ -219,3 +219,30 @@ def test_change_log_pages_in_constant_queries(client, tree, users, kind, django_
     assert response.content.decode().count("<tr>") == 51  # header + one page of 50
     with django_assert_max_num_queries(20):
         assert client.get(reverse("audit:change_list"), {"page": 2}).status_code == 200
+
+
+def test_change_log_finds_reviews_through_their_model_even_after_deletion(client, tree, users):
+    from registry.models import EffectivenessClass, ModelReview, ModelType, SecurityModel
+
+    model_type = ModelType.objects.create(name="Camera an ninh")
+    good = EffectivenessClass.objects.create(name="Tốt", rank=1)
+    inside = SecurityModel.objects.create(commune=tree.commune, name="Camera Trong", model_type=model_type)
+    outside = SecurityModel.objects.create(
+        commune=tree.other_commune, name="Camera Ngoài", model_type=model_type
+    )
+    for model in (inside, outside):
+        ModelReview.objects.create(
+            model=model, reviewed_on=datetime.date(2025, 6, 30), kind="final", effectiveness=good
+        )
+    inside.delete()  # cascades to its review; both stay in the history
+    client.force_login(users.admin)
+    html = listed(client, unit=tree.district.code, model="registry.modelreview")
+    assert html.count("Đánh giá mô hình:") == 2  # the review's creation and its deletion
+    assert "Camera Trong" in html and "Camera Ngoài" not in html
+
+
+def test_administrators_see_the_change_log_in_the_menu(client, users):
+    client.force_login(users.admin)
+    assert reverse("audit:change_list") in client.get(reverse("home")).content.decode()
+    client.force_login(users.province_staff)
+    assert reverse("audit:change_list") not in client.get(reverse("home")).content.decode()

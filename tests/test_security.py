@@ -167,6 +167,9 @@ def test_pages_send_csp_and_have_no_inline_script_or_style(client, tree, users):
         ("admin", reverse("audit:change_list")),
         ("admin", reverse("audit:change_list") + "?unit=56&date_from=2020-01-01"),
         ("admin", "/khong-co-trang-nay/"),
+        ("admin", "/admin/"),
+        ("admin", "/admin/registry/administrativeunit/"),
+        ("admin", f"/admin/registry/administrativeunit/{tree.commune.pk}/change/"),
     ]
     for username, url in pages:
         client.logout()
