@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import simple_history
 from django.apps import apps
 from django.db import models
+from simple_history.models import HistoricalRecords
 
 from audit.models import AuditFields
 
@@ -47,6 +49,19 @@ def through_history(field: str, parent_label: str) -> UnitFilter:
         return models.Q(**{f"{field}_id__in": ids})
 
     return unit_filter
+
+
+class AuditedRecords(HistoricalRecords):
+    """No history row for a save that only touches untracked fields: a login updates only
+    ``last_login`` (logins are in axes' access log), which is not a change of the user."""
+
+    def post_save(
+        self, instance: models.Model, created: bool, using: str | None = None, **kwargs: Any
+    ) -> None:
+        update_fields = kwargs.get("update_fields")
+        if not created and update_fields and set(update_fields) <= set(self.excluded_fields):
+            return
+        super().post_save(instance, created, using=using, **kwargs)
 
 
 @dataclass(frozen=True)
@@ -86,6 +101,7 @@ def register_all() -> None:
         simple_history.register(
             model,
             app="audit",
+            records_class=AuditedRecords,
             bases=[AuditFields],
             excluded_fields=[*entry.excluded_fields, *generated],
         )

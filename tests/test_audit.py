@@ -16,6 +16,7 @@ from audit.history import history_for
 from audit.registration import audited_models, history_model
 from audit.services import bulk_create_audited, bulk_update_audited
 from registry.models import AreaKind, ResidentialArea
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,14 @@ def test_password_hashes_never_reach_the_history(users):
     users.commune_staff.set_password("Mot-mat-khau-moi-2026")
     users.commune_staff.save()
     assert users.commune_staff.history.count() == 2
+
+
+def test_a_login_is_not_a_change_of_the_user(client, users):
+    before = users.commune_staff.history.count()
+    assert client.login(username="xa", password=PASSWORD)
+    users.commune_staff.refresh_from_db()
+    assert users.commune_staff.last_login is not None
+    assert users.commune_staff.history.count() == before
 
 
 def test_change_through_a_request_records_user_ip_request_id_and_values(client, tree, users):
