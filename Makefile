@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 WORKERS ?= 3
 # Access log without query strings or referrers: searches carry people's and places' names.
-ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+# The response's X-Request-ID links a log line to the history rows that request wrote.
+ACCESS_LOG_FORMAT := '%(h)s %(t)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms %({x-request-id}o)s'
 
 .PHONY: run test setup lint bench backup restore clean-db
 

@@ -211,9 +211,26 @@ def test_gunicorn_access_log_has_no_query_strings_or_referrers():
     run_line = next(line for line in makefile.splitlines() if "gunicorn config.wsgi" in line)
     assert "--access-logformat" in run_line
     fmt = next(line for line in makefile.splitlines() if line.startswith("ACCESS_LOG_FORMAT"))
-    for leaky in ("%(r)s", "%(q)s", "%(f)s", "%({"):
+    for leaky in ("%(r)s", "%(q)s", "%(f)s", "}i)s", "}e)s"):  # request line, query, referrer, headers
         assert leaky not in fmt, leaky
-    assert "%(U)s" in fmt
+    assert "%(U)s" in fmt and "%({x-request-id}o)s" in fmt
+
+
+def test_log_lines_carry_the_request_id(client, db, caplog):
+    import logging
+
+    from audit.logging import RequestIDFilter
+
+    handler = logging.Handler()
+    handler.addFilter(RequestIDFilter())
+    records = []
+    handler.emit = records.append
+    logging.getLogger("django.request").addHandler(handler)
+    try:
+        response = client.get("/khong-co-trang-nay/")
+    finally:
+        logging.getLogger("django.request").removeHandler(handler)
+    assert records and records[0].request_id == response["X-Request-ID"]
 
 
 def test_failed_logins_are_not_logged_with_usernames(client, db, caplog, axes_on):
