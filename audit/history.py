@@ -36,7 +36,11 @@ class HistoryEntry:
     @property
     def user_label(self) -> str:
         user = self.record.history_user
-        return user.get_username() if user is not None else "Hệ thống"
+        if user is not None:
+            return user.get_username()
+        if self.record.history_user_id is not None:
+            return f"Người dùng #{self.record.history_user_id} (đã xóa)"
+        return "Hệ thống"  # a command or an import run without a user
 
     @property
     def type_label(self) -> str:

@@ -211,3 +211,31 @@ def test_import_killed_halfway_leaves_no_trace():
         time.sleep(0.1)
     assert AdministrativeUnit.objects.count() == 0
     assert AdministrativeUnit.history.model.objects.count() == 0
+
+
+# --- The same, where exactly the connection fails -------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "target",
+    [
+        "accounts.views.render",  # in the view, mid-request
+        "django.contrib.sessions.backends.db.SessionStore.save",  # after the view, in a middleware
+    ],
+)
+def test_connection_lost_anywhere_in_the_request_is_a_clean_503(target, users):
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(users.province_staff)
+    with mock.patch(target, side_effect=OperationalError("server closed the connection unexpectedly")):
+        response = client.get("/")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["X-Request-ID"]
+    assert "Cơ sở dữ liệu tạm thời không truy cập được" in response.content.decode()
+    assert "server closed" not in response.content.decode()  # no internals shown
