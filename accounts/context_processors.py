@@ -19,6 +19,7 @@ MENU: list[tuple[str, str, Action]] = [
     ("Ban chỉ đạo", "registry:committee_list", Action.VIEW),
     ("Hồ sơ ANTT", "certification:record_list", Action.VIEW),
     ("Thẩm định", "certification:review_queue", Action.REVIEW),
+    ("Nhật ký thay đổi", "audit:change_list", Action.IMPORT),  # administrators only
 ]
 
 

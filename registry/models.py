@@ -150,6 +150,8 @@ class AdministrativeUnit(NormalizedTextMixin, TimeStamped):
         return f"{prefix}{self.code}{PATH_SEP}"
 
     def clean(self) -> None:
+        if self.level not in UnitLevel.values:
+            return  # the level field reports its own error; nothing to compare the parent with
         expected_parent = {
             UnitLevel.PROVINCE: None,
             UnitLevel.DISTRICT: {UnitLevel.PROVINCE},

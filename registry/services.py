@@ -11,6 +11,7 @@ from pathlib import Path
 
 from django.db import transaction
 
+from audit.services import bulk_create_audited, bulk_update_audited
 from registry.models import AdministrativeUnit, UnitLevel
 from registry.text import normalize_text
 
@@ -24,6 +25,7 @@ LEVEL_ORDER = [UnitLevel.PROVINCE, UnitLevel.DISTRICT, UnitLevel.COMMUNE]
 REQUIRED_COLUMNS = ("code", "name", "full_name", "kind", "level", "parent_code")
 # The first official day of the two-tier shape (Decision 19/2025/QĐ-TTg).
 REFORM_2025 = datetime.date(2025, 7, 1)
+IMPORT_REASON = "Nạp danh mục đơn vị hành chính"
 
 
 class UnitImportError(Exception):
@@ -196,11 +198,15 @@ def import_admin_units(
                 to_close.append(existing)
             unit = AdministrativeUnit(code=row.code, path=path, valid_from=valid_from, **values)
             to_create.append(unit)
-        AdministrativeUnit.objects.bulk_update(to_close, ["valid_to"])
-        AdministrativeUnit.objects.bulk_update(
-            to_update, ["name", "full_name", "kind", "level", "parent", "path"]
+        # Bulk writes keep the audit trail: one history row per unit, in the same transaction.
+        bulk_update_audited(to_close, AdministrativeUnit, ["valid_to"], reason=IMPORT_REASON)
+        bulk_update_audited(
+            to_update,
+            AdministrativeUnit,
+            ["name", "full_name", "kind", "level", "parent", "path"],
+            reason=IMPORT_REASON,
         )
-        AdministrativeUnit.objects.bulk_create(to_create)
+        bulk_create_audited(to_create, AdministrativeUnit, reason=IMPORT_REASON)
         for unit in to_create + to_update:
             current[unit.code] = unit
         report.created += len(to_create)
@@ -220,6 +226,6 @@ def import_admin_units(
         ]
         for unit in stale:
             unit.valid_to = max(day_before, unit.valid_from) if unit.valid_from else day_before
-        AdministrativeUnit.objects.bulk_update(stale, ["valid_to"])
+        bulk_update_audited(stale, AdministrativeUnit, ["valid_to"], reason=IMPORT_REASON)
         report.closed += len(stale)
     return report

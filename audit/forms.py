@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from audit.registration import audited_models
+from audit.services import ChangeFilter
+from registry.models import AdministrativeUnit
+
+
+class ChangeFilterForm(forms.Form):
+    user = forms.ModelChoiceField(
+        label="Người thực hiện",
+        queryset=get_user_model()._base_manager.order_by("username"),
+        required=False,
+        empty_label="Tất cả",
+    )
+    model = forms.ChoiceField(label="Loại dữ liệu", required=False)
+    unit = forms.CharField(
+        label="Đơn vị hành chính (mã)",
+        max_length=5,
+        required=False,
+        help_text="Mã tỉnh, huyện hoặc xã: mọi thay đổi của dữ liệu thuộc đơn vị đó và cấp dưới.",
+    )
+    date_from = forms.DateField(
+        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["model"].choices = [("", "Tất cả")] + [
+            (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+            for _entry, model, _history in audited_models()
+        ]
+
+    def clean_unit(self) -> AdministrativeUnit | None:
+        code = self.cleaned_data["unit"].strip()
+        if not code:
+            return None
+        # The open version of the unit; a closed one is found when no version is open.
+        unit = (
+            AdministrativeUnit.objects.filter(code=code).order_by("valid_to", "-valid_from").first()
+            if code.isdigit()
+            else None
+        )
+        if unit is None:
+            raise forms.ValidationError(f"Không có đơn vị hành chính mã “{code}”.")
+        return unit
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError("“Từ ngày” phải trước hoặc bằng “Đến ngày”.")
+        return data
+
+    def criteria(self) -> ChangeFilter:
+        data = self.cleaned_data
+        return ChangeFilter(
+            user_id=data["user"].pk if data.get("user") else None,
+            model_label=data.get("model") or None,
+            unit_path=data["unit"].path if data.get("unit") else None,
+            date_from=data.get("date_from"),
+            date_to=data.get("date_to"),
+        )

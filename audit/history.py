@@ -1,0 +1,141 @@
+"""Reading the audit trail: history rows with the values before and after, in constant queries."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils import formats
+
+TYPE_LABELS = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa"}
+EMPTY = "—"
+
+
+@dataclass
+class FieldChange:
+    name: str
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class HistoryEntry:
+    record: Any  # the historical row
+    model_label: str
+    object_label: str
+    changes: list[FieldChange] = field(default_factory=list)
+
+    @property
+    def date(self) -> datetime.datetime:
+        return self.record.history_date
+
+    @property
+    def user_label(self) -> str:
+        user = self.record.history_user
+        if user is not None:
+            return user.get_username()
+        if self.record.history_user_id is not None:
+            return f"Người dùng #{self.record.history_user_id} (đã xóa)"
+        return "Hệ thống"  # a command or an import run without a user
+
+    @property
+    def type_label(self) -> str:
+        return TYPE_LABELS.get(self.record.history_type, self.record.history_type)
+
+    @property
+    def object_id(self) -> Any:
+        return self.record.id
+
+
+def diff_fields(history_model: type[models.Model]) -> list[models.Field]:
+    """The fields a person edits (timestamps, paths and generated columns are not diffed)."""
+    return [f for f in history_model.tracked_fields if f.editable and not f.primary_key]
+
+
+def object_label(record: Any) -> str:
+    # Read from the row itself, not from the model's __str__, which may follow relations (queries).
+    for name in ("full_name", "name", "username", "decision_number"):
+        value = getattr(record, name, None)
+        if value:
+            return str(value)
+    return f"#{record.id}"
+
+
+def _changed(record: Any, previous: Any | None, fields: list[models.Field]) -> list[models.Field]:
+    if previous is None:
+        return [f for f in fields if getattr(record, f.attname) not in (None, "")]
+    return [f for f in fields if getattr(record, f.attname) != getattr(previous, f.attname)]
+
+
+def _display(f: models.Field, value: Any, labels: dict[tuple[type, Any], str]) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if f.is_relation:
+        return labels.get((f.related_model, value), f"#{value} (đã xóa)")
+    if f.choices:
+        return str(dict(f.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return formats.localize(value)
+    return str(value)
+
+
+def build_entries(pairs: list[tuple[Any, Any | None]]) -> list[HistoryEntry]:
+    """Entries for (record, previous record of the same object) pairs.
+
+    Related objects named in the changes are looked up in one query per related model, whatever
+    the number of rows.
+    """
+    changed: list[list[models.Field]] = []
+    wanted: dict[type, set[Any]] = defaultdict(set)
+    for record, previous in pairs:
+        fields = _changed(record, previous, diff_fields(type(record)))
+        changed.append(fields)
+        for f in fields:
+            if f.is_relation:
+                for row in (record, previous):
+                    value = getattr(row, f.attname, None) if row is not None else None
+                    if value is not None:
+                        wanted[f.related_model].add(value)
+    labels: dict[tuple[type, Any], str] = {}
+    for model, ids in wanted.items():
+        for obj in model._base_manager.filter(pk__in=ids):
+            labels[(model, obj.pk)] = str(obj)
+        missing = ids - {pk for (m, pk) in labels if m is model}
+        history = getattr(model, "history", None)
+        if missing and history is not None:
+            # Deleted since: named from its last historical row (DISTINCT ON, one query).
+            for row in (
+                history.model.objects.filter(id__in=missing).order_by("id", "-history_date").distinct("id")
+            ):
+                labels[(model, row.id)] = f"{object_label(row)} (đã xóa)"
+
+    entries = []
+    for (record, previous), fields in zip(pairs, changed, strict=True):
+        entry = HistoryEntry(
+            record=record,
+            model_label=str(record.instance_type._meta.verbose_name),
+            object_label=object_label(record),
+        )
+        for f in fields:
+            old = _display(f, getattr(previous, f.attname), labels) if previous is not None else EMPTY
+            new = _display(f, getattr(record, f.attname), labels)
+            entry.changes.append(FieldChange(f.name, str(f.verbose_name), old, new))
+        entries.append(entry)
+    return entries
+
+
+def history_for(obj: models.Model) -> list[HistoryEntry]:
+    """The object's history, newest first, each row with its changes against the row before.
+
+    Constant number of queries: one for the rows (with their users), one per related model named
+    in the changes.
+    """
+    records = list(obj.history.select_related("history_user").order_by("history_date", "history_id"))
+    pairs = [(record, records[i - 1] if i else None) for i, record in enumerate(records)]
+    return list(reversed(build_entries(pairs)))

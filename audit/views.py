@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from audit.forms import ChangeFilterForm
+from audit.services import ChangeFilter, change_log, entries_for_page
+
+PAGE_SIZE = 50
+
+
+@login_required
+def change_list(request: HttpRequest) -> HttpResponse:
+    """Administrators only: every change to every audited model, searchable and paginated."""
+    if not request.user.is_admin:
+        raise PermissionDenied
+    form = ChangeFilterForm(request.GET or None)
+    criteria = form.criteria() if form.is_valid() else ChangeFilter()
+    if form.is_bound and not form.is_valid():
+        criteria = None
+    page = Paginator(change_log(criteria) if criteria else [], PAGE_SIZE).get_page(request.GET.get("page"))
+    entries = entries_for_page(list(page.object_list))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "audit/change_list.html",
+        {"form": form, "page": page, "entries": entries, "query": query.urlencode()},
+    )
