@@ -87,6 +87,12 @@ AUDITED: list[Audited] = [
     Audited("registry.EffectivenessClass"),
     Audited("registry.SecurityModel", commune),
     Audited("registry.ModelReview", through_history("model", "registry.SecurityModel")),
+    Audited("certification.CriteriaSet"),
+    Audited("certification.Criterion"),
+    # Decisions (state, decided_by, reason) are fields of the record: every one is in its history.
+    Audited("certification.CertificationRecord", commune),
+    Audited("certification.CriterionAssessment", through_history("record", "certification.CertificationRecord")),
+    Audited("certification.Attachment", through_history("record", "certification.CertificationRecord")),
 ]
 AUDITED_BY_LABEL: dict[str, Audited] = {entry.label.lower(): entry for entry in AUDITED}
 
