@@ -11,6 +11,9 @@ from accounts.roles import Action
 # (label, url name, action the role needs). Order is the order of the menu.
 MENU: list[tuple[str, str, Action]] = [
     ("Trang chủ", "home", Action.VIEW),
+    ("Kế hoạch", "movement:plan_list", Action.VIEW),
+    ("Đợt vận động", "movement:campaign_list", Action.VIEW),
+    ("Khen thưởng", "movement:commendation_list", Action.VIEW),
 ]
 
 
