@@ -9,8 +9,11 @@ from django.utils.html import format_html
 
 from movement.models import Campaign, Commendation, Plan
 
+DATE = "d/m/Y"
+
 
 class PlanTable(tables.Table):
+    issued_on = tables.DateColumn(DATE, verbose_name="Ngày ban hành")
     number = tables.Column(linkify=True, verbose_name="Số, ký hiệu")
     issuing_unit = tables.Column(verbose_name="Đơn vị ban hành", order_by=("issuing_unit__path",))
     years = tables.Column(verbose_name="Thời kỳ", accessor="year_from", order_by=("year_from", "year_to"))
@@ -32,6 +35,8 @@ class CampaignTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name="Tên đợt vận động, sự kiện")
     place = tables.Column(verbose_name="Địa bàn", order_by=("place__path",))
     plan = tables.Column(verbose_name="Theo kế hoạch", accessor="plan__number")
+    start_date = tables.DateColumn(DATE, verbose_name="Từ ngày")
+    end_date = tables.DateColumn(DATE, verbose_name="Đến ngày")
 
     class Meta:
         model = Campaign
@@ -42,6 +47,7 @@ class CampaignTable(tables.Table):
 
 class CommendationTable(tables.Table):
     decision_number = tables.Column(linkify=True, verbose_name="Số quyết định")
+    decision_date = tables.DateColumn(DATE, verbose_name="Ngày quyết định")
     recipient = tables.Column(
         verbose_name="Tập thể, cá nhân", accessor="recipient_name", orderable=False, empty_values=()
     )

@@ -37,6 +37,7 @@ from registry.models import AdministrativeUnit
 from registry.scoping import get_scoped_object_or_404
 
 PER_PAGE = 25
+BREAKDOWN_COLUMNS = 5
 
 
 def _require_change(request: HttpRequest) -> None:
@@ -346,6 +347,12 @@ def unit_summary(request: HttpRequest, pk: int) -> HttpResponse:
     if period.is_valid():
         date_from, date_to = period.cleaned_data["date_from"], period.cleaned_data["date_to"]
     campaigns = services.campaigns_in(unit, date_from, date_to, user=request.user)
+    totals = services.unit_totals_context(unit, request.user, date_from, date_to)
+    # The breakdown shows the first few metrics that have results (one correlated sum each).
+    columns = totals["totals"][:BREAKDOWN_COLUMNS]
+    by_child = services.campaign_totals_by_child(
+        unit, [t.code for t in columns], date_from, date_to, user=request.user
+    )
     context = {
         "unit": unit,
         "period": period,
@@ -357,7 +364,8 @@ def unit_summary(request: HttpRequest, pk: int) -> HttpResponse:
             date_to.year if date_to else None,
             user=request.user,
         ),
-        "children": AdministrativeUnit.objects.visible_to(request.user).filter(parent=unit).order_by("code"),
-        **services.unit_totals_context(unit, request.user, date_from, date_to),
+        "breakdown_columns": columns,
+        "by_child": by_child,
+        **totals,
     }
     return render(request, "movement/unit_summary.html", context)

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.roles import Role
 from movement import services
@@ -21,7 +22,7 @@ from movement.models import (
     RecipientKind,
     ResultMetric,
 )
-from tests.conftest import make_user
+from tests.conftest import PASSWORD, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +101,25 @@ def test_totals_for_a_user_stay_inside_their_scope(tree, users, campaigns):
         services.campaign_totals(tree.province, D(2021, 1, 1), D(2025, 12, 31), user=users.commune_staff)
     )
     assert totals == {"propaganda_sessions": 12, "attendance": 300}
+
+
+def test_breakdown_by_child_unit_sums_each_subtree_in_one_query(tree, campaigns, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        rows = services.campaign_totals_by_child(
+            tree.province, ["propaganda_sessions", "guns"], D(2021, 1, 1), D(2025, 12, 31)
+        )
+    assert [(r.unit.code, r.totals) for r in rows] == [("573", [18, 3]), ("574", [7, 0])]
+
+
+def test_unit_summary_page_runs_a_constant_number_of_queries(
+    client, tree, users, campaigns, django_assert_max_num_queries
+):
+    client.login(username=users.province_staff.username, password=PASSWORD)
+    with django_assert_max_num_queries(14):
+        response = client.get(
+            reverse("movement:unit_summary", args=[tree.province.pk]), {"date_from": "2021-01-01"}
+        )
+    assert 'data-unit="573"' in response.content.decode()
 
 
 # --- Commendations -------------------------------------------------------------------------------
