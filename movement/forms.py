@@ -146,10 +146,11 @@ class CampaignResultForm(forms.ModelForm):
         fields = ["metric", "value"]
         field_classes = {"metric": ScopedChoiceField}
 
-    def __init__(self, *args: Any, metrics: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, metrics: Any, metric_choices: list, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["metric"].queryset = metrics
-        self.fields["value"].min_value = 0
+        # Rendered from one list built once for the formset, not one query per row.
+        self.fields["metric"].choices = metric_choices
         self.fields["value"].widget.attrs["min"] = 0
 
     def clean_value(self) -> Any:
@@ -159,14 +160,24 @@ class CampaignResultForm(forms.ModelForm):
         return value
 
 
-CampaignResultFormSet = inlineformset_factory(
-    Campaign, CampaignResult, form=CampaignResultForm, extra=4, can_delete=True
-)
-
-
-def campaign_result_formset(*args: Any, **kwargs: Any) -> forms.BaseInlineFormSet:
+def campaign_result_formset(*args: Any, instance: Campaign, **kwargs: Any) -> forms.BaseInlineFormSet:
+    """One row per active metric not yet recorded, with the metric filled in: only values to type."""
     metrics = ResultMetric.objects.filter(is_active=True)
-    formset = CampaignResultFormSet(*args, form_kwargs={"metrics": metrics}, prefix="results", **kwargs)
+    metric_list = list(metrics)
+    used = set(instance.results.values_list("metric_id", flat=True)) if instance.pk else set()
+    missing = [m for m in metric_list if m.pk not in used]
+    formset_class = inlineformset_factory(
+        Campaign, CampaignResult, form=CampaignResultForm, extra=len(missing), can_delete=True
+    )
+    choices = [("", "---------")] + [(m.pk, f"{m.name} ({m.unit})") for m in metric_list]
+    formset = formset_class(
+        *args,
+        instance=instance,
+        initial=[{"metric": m.pk} for m in missing],
+        form_kwargs={"metrics": metrics, "metric_choices": choices},
+        prefix="results",
+        **kwargs,
+    )
     formset.helper = TableFormSetHelper()
     return formset
 

@@ -22,7 +22,6 @@ from movement.models import (
     ResultMetric,
 )
 from registry.models import ModelType, SecurityModel
-from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +35,7 @@ def catalogues(db):
 
 
 def login(client, user):
-    assert client.login(username=user.username, password=PASSWORD)
+    client.force_login(user)
     return client
 
 
@@ -191,6 +190,34 @@ def test_invalid_result_leaves_nothing_half_saved(client, tree, users, catalogue
         response = client.post(reverse("movement:campaign_create"), campaign_post(tree, tree.commune, **bad))
         assert response.status_code == 200
     assert not Campaign.objects.exists() and not CampaignResult.objects.exists()
+
+
+def test_editing_a_campaign_changes_and_removes_results(client, tree, users, catalogues):
+    campaign = make_campaign(tree.commune)
+    sessions = CampaignResult.objects.create(
+        campaign=campaign, metric=catalogues["propaganda_sessions"], value=3
+    )
+    tips = CampaignResult.objects.create(campaign=campaign, metric=catalogues["tips"], value=9)
+    login(client, users.commune_staff)
+    page = client.get(reverse("movement:campaign_update", args=[campaign.pk])).content.decode()
+    # The two recorded metrics, then one empty row for each metric not yet recorded.
+    assert f'name="results-TOTAL_FORMS" value="{len(catalogues)}"' in page
+    data = campaign_post(tree, tree.commune, name=campaign.name)
+    data.update(
+        {
+            "results-TOTAL_FORMS": "2",
+            "results-INITIAL_FORMS": "2",
+            "results-0-id": str(sessions.pk),
+            "results-0-metric": str(sessions.metric_id),
+            "results-0-value": "5",
+            "results-1-id": str(tips.pk),
+            "results-1-metric": str(tips.metric_id),
+            "results-1-value": "9",
+            "results-1-DELETE": "on",
+        }
+    )
+    assert client.post(reverse("movement:campaign_update", args=[campaign.pk]), data).status_code == 302
+    assert dict(campaign.results.values_list("metric__code", "value")) == {"propaganda_sessions": 5}
 
 
 def plan_post(tree, **overrides) -> dict[str, str]:
