@@ -25,7 +25,7 @@ from registry.models import (
     SecurityModel,
     TimeStamped,
 )
-from registry.scoping import ScopedManager, ScopedQuerySet, scope_q
+from registry.scoping import ScopedManager, ScopedQuerySet
 from registry.text import folded
 
 
@@ -40,11 +40,11 @@ class PlanQuerySet(ScopedQuerySet):
     def restrict(self, user: Any, action: Action | str = Action.VIEW) -> PlanQuerySet:
         """Plans issued by the units above the user's apply to it too: visible, never editable."""
         scoped = super().restrict(user, action)
-        if Action(action) != Action.VIEW or scope_q(user, action, "path") is None:
+        if Action(action) != Action.VIEW or not getattr(user, "is_authenticated", False):
             return scoped
-        path = user.scope_path if user.can(action) else None
-        if not path:
+        if user.is_admin or not user.can(action) or not user.scope_path:
             return scoped
+        path = user.scope_path
         codes = path.split(PATH_SEP)[:-1]
         ancestors = [PATH_SEP.join(codes[:i]) + PATH_SEP for i in range(1, len(codes))]
         return self.filter(
@@ -79,7 +79,11 @@ class Plan(NormalizedTextMixin, TimeStamped):
         verbose_name_plural = "kế hoạch"
         ordering = ["-issued_on", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["issuing_unit", "number"], name="plan_number_unique_per_unit"),
+            models.UniqueConstraint(
+                fields=["issuing_unit", "number"],
+                name="plan_number_unique_per_unit",
+                violation_error_message="Đơn vị này đã có kế hoạch cùng số, ký hiệu.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(year_to__gte=models.F("year_from")), name="plan_years_ordered"
             ),
@@ -232,7 +236,11 @@ class CampaignResult(models.Model):
         verbose_name_plural = "kết quả"
         ordering = ["metric__order", "metric__name"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "metric"], name="campaign_result_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "metric"],
+                name="campaign_result_unique",
+                violation_error_message="Mỗi chỉ số chỉ nhập một lần cho một đợt vận động.",
+            ),
             models.CheckConstraint(condition=models.Q(value__gte=0), name="campaign_result_not_negative"),
         ]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template import Context, Template
 from django.test import RequestFactory
 from django.urls import reverse
@@ -152,6 +153,18 @@ def test_province_plan_is_visible_to_a_commune_but_only_editable_by_the_province
     assert client.get(reverse("movement:plan_update", args=[plan.pk])).status_code == 200
 
 
+def test_plans_visible_to_each_role(tree, users, catalogues):
+    province_plan = make_plan(tree.province)
+    commune_plan = make_plan(tree.commune, "15/KH-CAX")
+    other_commune_plan = make_plan(tree.other_commune, "16/KH-CAX")
+    assert set(Plan.objects.visible_to(users.commune_staff)) == {province_plan, commune_plan}
+    assert set(Plan.objects.visible_to(users.reviewer)) == {province_plan, commune_plan}
+    assert set(Plan.objects.visible_to(users.admin)) == {province_plan, commune_plan, other_commune_plan}
+    assert set(Plan.objects.editable_by(users.commune_staff)) == {commune_plan}
+    assert not Plan.objects.visible_to(AnonymousUser()).exists()
+    assert not Plan.objects.editable_by(users.leadership).exists()
+
+
 def test_unit_summary_out_of_scope_is_404(client, tree, users, catalogues):
     login(client, users.commune_staff)
     assert client.get(reverse("movement:unit_summary", args=[tree.commune.pk])).status_code == 200
@@ -218,6 +231,18 @@ def test_editing_a_campaign_changes_and_removes_results(client, tree, users, cat
     )
     assert client.post(reverse("movement:campaign_update", args=[campaign.pk]), data).status_code == 302
     assert dict(campaign.results.values_list("metric__code", "value")) == {"propaganda_sessions": 5}
+
+
+def test_validation_messages_are_vietnamese(client, tree, users, catalogues):
+    login(client, users.commune_staff)
+    bad_dates = campaign_post(tree, tree.commune, start_date="2025-04-02", end_date="2025-04-01")
+    page = client.post(reverse("movement:campaign_create"), bad_dates).content.decode()
+    assert "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu." in page and "Constraint" not in page
+    make_plan(tree.province)
+    login(client, users.province_staff)
+    page = client.post(reverse("movement:plan_create"), plan_post(tree)).content.decode()
+    assert "Đơn vị này đã có kế hoạch cùng số, ký hiệu." in page
+    assert Plan.objects.count() == 1
 
 
 def plan_post(tree, **overrides) -> dict[str, str]:
