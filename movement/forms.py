@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
 from django.forms import inlineformset_factory
@@ -225,6 +226,25 @@ class CommendationEditForm(forms.ModelForm):
         ):
             self.fields[name].queryset = model.objects.editable_by(user).select_related("commune")
         self.helper = NoFormTagHelper()
+        self.helper.layout = Layout(
+            Fieldset(
+                "Quyết định",
+                Row(Column("form"), Column("authority")),
+                Row(Column("decision_number"), Column("decision_date"), Column("year")),
+                "event",
+            ),
+            Fieldset(
+                "Tập thể, cá nhân được khen thưởng",
+                HTML(
+                    '<p class="small text-muted">Tập thể: chọn một mô hình, lực lượng hoặc cơ quan trong sổ '
+                    "đăng ký, hoặc nhập tên tập thể và chọn địa bàn. Cá nhân: chỉ họ tên và chức vụ.</p>"
+                ),
+                "recipient_kind",
+                Row(Column("security_model"), Column("force_unit"), Column("organisation")),
+                Row(Column("unit"), Column("recipient_name"), Column("recipient_position")),
+                "reason",
+            ),
+        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
