@@ -443,6 +443,26 @@ def test_lists_run_a_constant_number_of_queries(
     assert response.content.decode().count("<tr") >= 26  # header and a full page of 25
 
 
+def test_detail_pages_run_a_constant_number_of_queries(
+    client, tree, users, catalogues, django_assert_max_num_queries
+):
+    campaign = make_campaign(tree.commune)
+    CampaignResult.objects.bulk_create(
+        CampaignResult(campaign=campaign, metric=metric, value=index)
+        for index, metric in enumerate(catalogues.values())
+    )
+    model = SecurityModel.objects.create(
+        name="Camera", commune=tree.commune, model_type=ModelType.objects.create(name="Camera")
+    )
+    commendation = make_commendation(tree.commune, security_model=model, recipient_name="")
+    login(client, users.province_staff)
+    for url in (campaign.get_absolute_url(), commendation.get_absolute_url()):
+        with django_assert_max_num_queries(9):
+            response = client.get(url)
+        assert response.status_code == 200
+    assert "Camera" in client.get(commendation.get_absolute_url()).content.decode()
+
+
 def test_unit_summary_shows_subtree_totals_for_the_period(client, tree, users, catalogues):
     sessions = ResultMetric.objects.get(code="propaganda_sessions")
     for place, start, value in [(tree.commune, D(2024, 1, 5), 7), (tree.sibling_commune, D(2025, 1, 5), 5)]:
