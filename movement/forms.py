@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.forms import inlineformset_factory
 
 from movement.indicators import indicator_choices
@@ -50,8 +52,13 @@ def _date_input() -> forms.DateInput:
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _units(user: User) -> Any:
-    return AdministrativeUnit.objects.editable_by(user).current().order_by("path")
+def _units(user: User, keep_pk: int | None = None) -> Any:
+    """Units in force today within the user's scope, plus the one already chosen (history stays editable)."""
+    today = datetime.date.today()
+    in_force = (Q(valid_from__isnull=True) | Q(valid_from__lte=today)) & (
+        Q(valid_to__isnull=True) | Q(valid_to__gte=today)
+    )
+    return AdministrativeUnit.objects.editable_by(user).filter(in_force | Q(pk=keep_pk)).order_by("path")
 
 
 class NoFormTagHelper(FormHelper):
@@ -74,7 +81,7 @@ class PlanForm(forms.ModelForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["issuing_unit"].queryset = _units(user)
+        self.fields["issuing_unit"].queryset = _units(user, self.instance.issuing_unit_id)
         self.helper = NoFormTagHelper()
 
 
@@ -84,14 +91,22 @@ class PlanTargetForm(forms.ModelForm):
         fields = ["indicator", "scope_unit", "comparator", "value", "year", "note"]
         field_classes = {"scope_unit": UnitChoiceField}
 
-    def __init__(self, *args: Any, user: User, indicators: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, indicators: list[tuple[str, str]], unit_choices: list, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"] = forms.ChoiceField(
             label="Chỉ tiêu",
             choices=[("", "---------"), *indicators],
             error_messages={"invalid_choice": "Chỉ tiêu “%(value)s” không có trong danh mục chỉ tiêu."},
         )
-        self.fields["scope_unit"].queryset = _units(user)
+        field = self.fields["scope_unit"]
+        field.queryset = _units(user, self.instance.scope_unit_id)
+        # Rendered from one list built once for the formset, not one query per row.
+        chosen = self.instance.scope_unit_id
+        if chosen and all(pk != chosen for pk, _ in unit_choices):
+            unit_choices = [*unit_choices, (chosen, field.label_from_instance(self.instance.scope_unit))]
+        field.choices = unit_choices
 
 
 class BasePlanTargetFormSet(forms.BaseInlineFormSet):
@@ -113,9 +128,10 @@ PlanTargetFormSet = inlineformset_factory(
 
 def plan_target_formset(user: User, *args: Any, **kwargs: Any) -> forms.BaseInlineFormSet:
     # The indicator choices (one query) are built once for all the rows.
-    formset = PlanTargetFormSet(
-        *args, form_kwargs={"user": user, "indicators": indicator_choices()}, prefix="targets", **kwargs
-    )
+    field = UnitChoiceField(queryset=_units(user))
+    unit_choices = [("", "---------")] + [(u.pk, field.label_from_instance(u)) for u in field.queryset]
+    form_kwargs = {"user": user, "indicators": indicator_choices(), "unit_choices": unit_choices}
+    formset = PlanTargetFormSet(*args, form_kwargs=form_kwargs, prefix="targets", **kwargs)
     formset.helper = TableFormSetHelper()
     return formset
 
@@ -137,7 +153,7 @@ class CampaignForm(forms.ModelForm):
         self.fields["kind"].queryset = CampaignKind.objects.filter(is_active=True)
         # Plans issued above the user's unit may be chosen: a commune carries out the province's plan.
         self.fields["plan"].queryset = Plan.objects.visible_to(user).order_by("-issued_on")
-        self.fields["place"].queryset = _units(user)
+        self.fields["place"].queryset = _units(user, self.instance.place_id)
         self.helper = NoFormTagHelper()
 
 
@@ -217,7 +233,7 @@ class CommendationEditForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["form"].queryset = CommendationForm.objects.filter(is_active=True)
-        self.fields["unit"].queryset = _units(user)
+        self.fields["unit"].queryset = _units(user, self.instance.unit_id)
         self.fields["unit"].required = False
         for name, model in (
             ("security_model", SecurityModel),
