@@ -7,12 +7,16 @@ is never typed twice.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from accounts.roles import Action
 from registry.models import (
+    PATH_SEP,
     AdministrativeUnit,
     Catalogue,
     ForceUnit,
@@ -30,6 +34,22 @@ class PlanStatus(models.TextChoices):
     IN_FORCE = "in_force", "Đang thực hiện"
     COMPLETED = "completed", "Đã hoàn thành"
     CANCELLED = "cancelled", "Đã hủy"
+
+
+class PlanQuerySet(ScopedQuerySet):
+    def restrict(self, user: Any, action: Action | str = Action.VIEW) -> PlanQuerySet:
+        """Plans issued by the units above the user's apply to it too: visible, never editable."""
+        scoped = super().restrict(user, action)
+        if Action(action) != Action.VIEW or not getattr(user, "is_authenticated", False):
+            return scoped
+        if user.is_admin or not user.can(action) or not user.scope_path:
+            return scoped
+        path = user.scope_path
+        codes = path.split(PATH_SEP)[:-1]
+        ancestors = [PATH_SEP.join(codes[:i]) + PATH_SEP for i in range(1, len(codes))]
+        return self.filter(
+            models.Q(issuing_unit__path__startswith=path) | models.Q(issuing_unit__path__in=ancestors)
+        )
 
 
 class Plan(NormalizedTextMixin, TimeStamped):
@@ -50,7 +70,7 @@ class Plan(NormalizedTextMixin, TimeStamped):
         expression=folded("title"), output_field=models.CharField(max_length=500), db_persist=True
     )
 
-    objects = ScopedManager()
+    objects = PlanQuerySet.as_manager()
     scope_path_lookup = "issuing_unit__path"
     normalized_fields = ("number", "title", "issuer")
 
@@ -59,7 +79,11 @@ class Plan(NormalizedTextMixin, TimeStamped):
         verbose_name_plural = "kế hoạch"
         ordering = ["-issued_on", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["issuing_unit", "number"], name="plan_number_unique_per_unit"),
+            models.UniqueConstraint(
+                fields=["issuing_unit", "number"],
+                name="plan_number_unique_per_unit",
+                violation_error_message="Đơn vị này đã có kế hoạch cùng số, ký hiệu.",
+            ),
             models.CheckConstraint(
                 condition=models.Q(year_to__gte=models.F("year_from")), name="plan_years_ordered"
             ),
@@ -70,6 +94,14 @@ class Plan(NormalizedTextMixin, TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("movement:plan_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalize_fields()
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.year_from and self.year_to and self.year_to < self.year_from:
+            raise ValidationError({"year_to": "Năm kết thúc phải bằng hoặc sau năm bắt đầu."})
 
 
 class Comparator(models.TextChoices):
@@ -90,7 +122,10 @@ class PlanTarget(models.Model):
     )
     value = models.DecimalField("giá trị mục tiêu", max_digits=12, decimal_places=2)
     year = models.PositiveSmallIntegerField(
-        "năm", null=True, blank=True, help_text="Trống: năm cuối kế hoạch."
+        "năm",
+        null=True,
+        blank=True,
+        help_text="Trống: cả thời kỳ kế hoạch (chỉ tiêu cộng dồn) hoặc năm cuối (chỉ tiêu thời điểm).",
     )
     note = models.CharField("ghi chú", max_length=255, blank=True)
 
@@ -104,6 +139,14 @@ class PlanTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.get_comparator_display()} {self.value}"
+
+    def clean(self) -> None:
+        from movement.indicators import validate_indicator_code
+
+        if self.indicator:
+            validate_indicator_code(self.indicator)
+        if self.year and self.plan_id and not (self.plan.year_from <= self.year <= self.plan.year_to):
+            raise ValidationError({"year": "Năm của chỉ tiêu phải nằm trong thời kỳ kế hoạch."})
 
 
 class CampaignKind(Catalogue):
@@ -169,6 +212,10 @@ class Campaign(NormalizedTextMixin, TimeStamped):
     def get_absolute_url(self) -> str:
         return reverse("movement:campaign_detail", args=[self.pk])
 
+    def save(self, *args, **kwargs) -> None:
+        self.normalize_fields()
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."})
@@ -189,7 +236,11 @@ class CampaignResult(models.Model):
         verbose_name_plural = "kết quả"
         ordering = ["metric__order", "metric__name"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "metric"], name="campaign_result_unique"),
+            models.UniqueConstraint(
+                fields=["campaign", "metric"],
+                name="campaign_result_unique",
+                violation_error_message="Mỗi chỉ số chỉ nhập một lần cho một đợt vận động.",
+            ),
             models.CheckConstraint(condition=models.Q(value__gte=0), name="campaign_result_not_negative"),
         ]
 
@@ -269,6 +320,9 @@ class Commendation(NormalizedTextMixin, TimeStamped):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     revoke_reason = models.TextField("lý do thu hồi", blank=True)
+    recipient_search = models.GeneratedField(
+        expression=folded("recipient_name"), output_field=models.CharField(max_length=255), db_persist=True
+    )
 
     objects = CommendationQuerySet.as_manager()
     scope_path_lookup = "unit__path"
@@ -285,6 +339,10 @@ class Commendation(NormalizedTextMixin, TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("movement:commendation_detail", args=[self.pk])
+
+    def save(self, *args, **kwargs) -> None:
+        self.normalize_fields()
+        super().save(*args, **kwargs)
 
     @property
     def recipient(self) -> str:
@@ -306,3 +364,7 @@ class Commendation(NormalizedTextMixin, TimeStamped):
                 raise ValidationError("Khen thưởng cá nhân không gắn với tập thể trong sổ đăng ký.")
             if not self.recipient_name:
                 raise ValidationError({"recipient_name": "Nhập họ tên cá nhân được khen thưởng."})
+        elif not links and not self.recipient_name:
+            raise ValidationError(
+                {"recipient_name": "Chọn tập thể trong sổ đăng ký hoặc nhập tên tập thể được khen thưởng."}
+            )

@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 # Each app's demo module, in dependency order; every loader is idempotent.
-DEMO_MODULES = ["registry.demo", "certification.demo"]
+DEMO_MODULES = ["registry.demo", "certification.demo", "movement.demo"]
 
 
 class Command(BaseCommand):

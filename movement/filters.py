@@ -1,0 +1,123 @@
+"""List filters. Every choice list is scoped to the user; text search ignores diacritics."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest
+
+from movement.models import (
+    Campaign,
+    CampaignKind,
+    Commendation,
+    CommendationForm,
+    Plan,
+    PlanStatus,
+    RecipientKind,
+)
+from registry.models import AdministrativeUnit
+from registry.text import fold
+
+
+def _visible_units(request: HttpRequest | None) -> QuerySet[AdministrativeUnit]:
+    if request is None:
+        return AdministrativeUnit.objects.none()
+    return AdministrativeUnit.objects.visible_to(request.user).order_by("path")
+
+
+class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
+    """Rows of the chosen unit and everything beneath it (path prefix)."""
+
+    def __init__(self, *args: Any, path_lookup: str, **kwargs: Any) -> None:
+        self.path_lookup = path_lookup
+        kwargs.setdefault("queryset", _visible_units)
+        kwargs.setdefault("label", "Địa bàn")
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs: QuerySet, value: AdministrativeUnit | None) -> QuerySet:
+        if not value:
+            return qs
+        return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
+
+
+def _date(label: str, lookup: str) -> django_filters.DateFilter:
+    # A campaign belongs to the period it starts in, as in the totals.
+    return django_filters.DateFilter(
+        label=label,
+        field_name="start_date",
+        lookup_expr=lookup,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+class PlanFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tìm (số, trích yếu)", method="search")
+    status = django_filters.ChoiceFilter(label="Tình trạng", choices=PlanStatus.choices)
+    year = django_filters.NumberFilter(label="Năm thực hiện", method="covers_year")
+    unit = UnitSubtreeFilter(path_lookup="issuing_unit__path", label="Đơn vị ban hành")
+
+    class Meta:
+        model = Plan
+        fields = ["q", "status", "year", "unit"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        folded = fold(value)
+        return qs.filter(Q(title_search__contains=folded) | Q(number__icontains=value.strip()))
+
+    def covers_year(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
+        return qs.filter(year_from__lte=value, year_to__gte=value)
+
+
+class CampaignFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tìm (tên, đơn vị tổ chức)", method="search")
+    kind = django_filters.ModelChoiceFilter(label="Loại", queryset=CampaignKind.objects.all())
+    plan = django_filters.ModelChoiceFilter(
+        label="Kế hoạch",
+        queryset=lambda request: Plan.objects.visible_to(request.user) if request else Plan.objects.none(),
+    )
+    unit = UnitSubtreeFilter(path_lookup="place__path")
+    date_from = _date("Bắt đầu từ ngày", "gte")
+    date_to = _date("Bắt đầu đến ngày", "lte")
+
+    class Meta:
+        model = Campaign
+        fields = ["q", "kind", "plan", "unit", "date_from", "date_to"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        folded = fold(value)
+        return qs.filter(Q(name_search__contains=folded) | Q(organisers__icontains=value.strip()))
+
+
+class CommendationFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label="Tìm (người, tập thể được khen, số quyết định)", method="search")
+    form = django_filters.ModelChoiceFilter(label="Hình thức", queryset=CommendationForm.objects.all())
+    year = django_filters.NumberFilter(label="Năm")
+    recipient_kind = django_filters.ChoiceFilter(label="Đối tượng", choices=RecipientKind.choices)
+    status = django_filters.ChoiceFilter(
+        label="Hiệu lực",
+        choices=[("effective", "Còn hiệu lực"), ("revoked", "Đã thu hồi")],
+        method="by_status",
+    )
+    unit = UnitSubtreeFilter(path_lookup="unit__path")
+
+    class Meta:
+        model = Commendation
+        fields = ["q", "form", "year", "recipient_kind", "status", "unit"]
+
+    def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        folded = fold(value)
+        return qs.filter(
+            Q(recipient_search__contains=folded)
+            | Q(security_model__name_search__contains=folded)
+            | Q(force_unit__name_search__contains=folded)
+            | Q(organisation__name_search__contains=folded)
+            | Q(decision_number__icontains=value.strip())
+        )
+
+    def by_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:
+        if value == "revoked":
+            return qs.filter(revoked_at__isnull=False)
+        return qs.effective()
