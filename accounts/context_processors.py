@@ -11,6 +11,8 @@ from accounts.roles import Action
 # (label, url name, action the role needs). Order is the order of the menu.
 MENU: list[tuple[str, str, Action]] = [
     ("Trang chủ", "home", Action.VIEW),
+    ("Tình hình phong trào", "dashboard:home", Action.VIEW),
+    ("Báo cáo năm", "dashboard:annual_report", Action.VIEW),
 ]
 
 

@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "registry",
     "movement",
     "certification",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

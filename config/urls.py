@@ -15,6 +15,7 @@ urlpatterns = [
     path("registry/", include("registry.urls")),
     path("movement/", include("movement.urls")),
     path("certification/", include("certification.urls")),
+    path("dashboard/", include("dashboard.urls")),
 ]
 
 handler500 = "config.views.server_error"
