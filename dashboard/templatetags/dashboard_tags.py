@@ -17,9 +17,12 @@ def num(value: int | float | Decimal | None, decimals: int = 0) -> str:
         return "—"
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
-    places = decimals if not isinstance(value, Decimal) else max(decimals, 2)
     if isinstance(value, int):
         places = 0
+    elif isinstance(value, Decimal):
+        places = max(decimals, 2)
+    else:  # rates: one decimal at least
+        places = max(decimals, 1)
     text = number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
     if isinstance(value, Decimal) and "," in text:
         text = text.rstrip("0").rstrip(",")
