@@ -13,6 +13,7 @@ from dashboard.services import (
     CERT_LABELS,
     ORGANISATIONS,
     Scope,
+    aggregate_session,
     child_figures,
     default_unit,
     default_year,
@@ -122,12 +123,14 @@ def _dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 @login_required
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _dashboard(request, _scope(request, pk))
+    with aggregate_session():
+        return _dashboard(request, _scope(request, pk))
 
 
 @login_required
 def country(request: HttpRequest) -> HttpResponse:
-    return _dashboard(request, _scope(request, None))
+    with aggregate_session():
+        return _dashboard(request, _scope(request, None))
 
 
 @login_required
@@ -163,7 +166,8 @@ def annual_report(request: HttpRequest) -> HttpResponse:
         pk = unit.pk if unit else None
     scope = _scope(request, pk)
     year = _year(request)
-    figures = unit_figures(scope, year, trend=False)
+    with aggregate_session():
+        figures = unit_figures(scope, year, trend=False)
     if request.GET.get("format") == "xlsx":
         return reports.xlsx_response(figures)
     attach_urls(list(figures.all_figures()), scope, year)
