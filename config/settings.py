@@ -179,6 +179,10 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 
+# --- Dashboards --------------------------------------------------------------------------------
+# The year dashboards and reports open on; unset: the latest year with certification records.
+DASHBOARD_DEFAULT_YEAR = env_int("DASHBOARD_DEFAULT_YEAR", 0) or None
+
 # --- Forms, tables ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

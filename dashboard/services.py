@@ -112,12 +112,13 @@ def aggregate_session() -> Iterator[None]:
         yield
 
 
-def default_year() -> int:
-    """``DASHBOARD_DEFAULT_YEAR``, else the latest year with certification records, else this year."""
+def default_year(user: User) -> int:
+    """``DASHBOARD_DEFAULT_YEAR``, else the latest year with certification records the user may
+    see, else this year."""
     configured = getattr(settings, "DASHBOARD_DEFAULT_YEAR", None)
     if configured:
         return int(configured)
-    latest = CertificationRecord.objects.aggregate(latest=models.Max("year"))["latest"]
+    latest = CertificationRecord.objects.visible_to(user).aggregate(latest=models.Max("year"))["latest"]
     return latest or datetime.date.today().year
 
 
@@ -192,12 +193,17 @@ def models_when(scope: Scope, year: int) -> Q:
     return Q(status=Status.ACTIVE) & started_by("started_on", scope.as_of(year))
 
 
-def classed_model_rows(scope: Scope, year: int) -> models.QuerySet:
-    """Models with the effectiveness class of their latest review up to the year's day."""
+def latest_class(scope: Scope, year: int) -> Subquery:
+    """The effectiveness class of a model's latest review up to the year's day (an index probe)."""
     latest = ModelReview.objects.filter(model=OuterRef("pk"), reviewed_on__lte=scope.as_of(year)).order_by(
         "-reviewed_on", "-pk"
     )
-    return model_rows(scope).annotate(latest_class=Subquery(latest.values("effectiveness_id")[:1]))
+    return Subquery(latest.values("effectiveness_id")[:1])
+
+
+def classed_model_rows(scope: Scope, year: int) -> models.QuerySet:
+    """Models with the effectiveness class of their latest review up to the year's day."""
+    return model_rows(scope).annotate(latest_class=latest_class(scope, year))
 
 
 def area_rows(scope: Scope) -> models.QuerySet:
@@ -419,18 +425,22 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
         sum(f.previous for f in models_by_type),
     )
 
-    # Models by the class of their latest review: one query per year (the class depends on it).
+    # Models by the class of their latest review, both years in one pass: grouped by the pair of
+    # classes, counted per year (a model counted last year is counted this year too).
     classes = {str(c.pk): c.name for c in EffectivenessClass.objects.order_by("rank")}
-    counts: dict[int, dict[str, int]] = {}
-    for y in years:
-        counts[y] = {
-            str(row["latest_class"]) if row["latest_class"] else NO_CLASS: row["n"]
-            for row in classed_model_rows(scope, y)
-            .filter(models_when(scope, y))
-            .values("latest_class")
-            .annotate(n=Count("*"))
-            .order_by()
-        }
+    counts: dict[int, dict[str, int]] = {y: defaultdict(int) for y in years}
+    pairs = (
+        model_rows(scope)
+        .filter(models_when(scope, year))
+        .annotate(**{f"class_{y}": latest_class(scope, y) for y in years})
+        .values(*(f"class_{y}" for y in years))
+        .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))
+        .order_by()
+    )
+    for row in pairs:
+        for y in years:
+            klass = row[f"class_{y}"]
+            counts[y][str(klass) if klass else NO_CLASS] += row[f"y{y}"]
     models_by_class = [
         Figure("models_class", name, counts[year].get(key, 0), counts[year - 1].get(key, 0), key, "mô hình")
         for key, name in [*classes.items(), (NO_CLASS, "Chưa đánh giá")]
@@ -581,8 +591,11 @@ class ChildRow:
     def committee_rate(self) -> float | None:
         return Rate.percent(self.values["committees"], self.values["communes"])
 
+    def __getitem__(self, name: str) -> Number:
+        # Templates read row.force_units etc.: a dictionary lookup is the first thing they try.
+        return self.values[name]
+
     def __getattr__(self, name: str) -> Any:
-        # Templates read row.force_units etc.
         values = self.__dict__.get("values", {})
         if name in values:
             return values[name]

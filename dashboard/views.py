@@ -30,7 +30,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year")
     if not raw:
-        return default_year()
+        return default_year(request.user)
     try:
         year = int(raw)
     except ValueError as exc:

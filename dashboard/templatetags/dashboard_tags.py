@@ -5,28 +5,30 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import template
-from django.utils.formats import number_format
+from django.utils.formats import get_format
 
 register = template.Library()
 
 
 @register.filter
 def num(value: int | float | Decimal | None, decimals: int = 0) -> str:
-    """1234 → "1.234", 12.5 → "12,5" (the active locale's separators); None → "—"."""
+    """1234 → "1.234", 12.5 → "12,5" (the active locale's separators); None → "—".
+
+    Formats with Python's own grouping then swaps in the locale's separators: the child table
+    formats thousands of numbers, and Django's number_format is slow for that.
+    """
     if value is None or value == "":
         return "—"
     if isinstance(value, Decimal) and value == value.to_integral_value():
         value = int(value)
     if isinstance(value, int):
-        places = 0
+        text = f"{value:,}"
     elif isinstance(value, Decimal):
-        places = max(decimals, 2)
+        text = f"{value:,.{max(decimals, 2)}f}".rstrip("0").rstrip(".")
     else:  # rates: one decimal at least
-        places = max(decimals, 1)
-    text = number_format(value, decimal_pos=places, use_l10n=True, force_grouping=True)
-    if isinstance(value, Decimal) and "," in text:
-        text = text.rstrip("0").rstrip(",")
-    return text
+        text = f"{value:,.{max(decimals, 1)}f}"
+    decimal_sep, thousand_sep = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
+    return text.translate({ord(","): thousand_sep, ord("."): decimal_sep})
 
 
 @register.filter
