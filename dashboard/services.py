@@ -161,7 +161,8 @@ def commune_rows(scope: Scope) -> models.QuerySet:
     """Communes of the subtree, each with the date of its active steering committee (if any)."""
     from registry.models import SteeringCommittee
 
-    committee = SteeringCommittee.objects.filter(commune=OuterRef("pk"), is_active=True)
+    # At most one active committee per commune (a constraint); no default ordering, no join.
+    committee = SteeringCommittee.objects.filter(commune=OuterRef("pk"), is_active=True).order_by()
     return (
         scope.subtree(AdministrativeUnit)
         .filter(level=UnitLevel.COMMUNE)
