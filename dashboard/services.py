@@ -1,11 +1,17 @@
 """Dashboard figures for a part of the country and a year, computed in the database.
 
 Every figure is defined ONCE as a *family*: a scoped base queryset (the rows of the subtree) and a
-condition for a year (``_when``). The figures aggregate ``base.filter(when)`` with conditional
+condition for a year (``*_when``). The figures aggregate ``base.filter(when)`` with conditional
 aggregates grouped by type (or by child unit); the figure lists (``figure_rows``) return
 ``base.filter(when, key)`` — the very same rows — so a list's count equals its figure by
 construction. The number of queries is constant whatever the size of the subtree: one grouped query
 per family, never a query per child or per type.
+
+What a year means: units, committees, forces and models are counted as they stood on 31 December
+(``Scope.as_of``, clamped to the unit's own validity); certification counts the records approved for
+that year over the subjects eligible in the registry (active areas, active organisations whose type
+is subject to certification, communes in force). The registry keeps no history of ``is_active``, so
+past years' denominators use today's areas and organisations.
 """
 
 from __future__ import annotations
