@@ -11,6 +11,13 @@ from accounts.roles import Action
 # (group label, [(label, url name, action the role needs)]). Order is the order of the menu.
 MENU: list[tuple[str, list[tuple[str, str, Action]]]] = [
     (
+        "Tình hình",
+        [
+            ("Tình hình phong trào", "dashboard:home", Action.VIEW),
+            ("Báo cáo năm", "dashboard:annual_report", Action.VIEW),
+        ],
+    ),
+    (
         "Sổ đăng ký",
         [
             ("Địa bàn", "registry:unit_list", Action.VIEW),

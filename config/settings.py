@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "movement",
     "certification",
     "audit",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -194,6 +195,10 @@ MEDIA_URL = "/media/"
 FILE_UPLOAD_PERMISSIONS = 0o640
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 CERTIFICATION_ATTACHMENT_MAX_BYTES = env_int("CERTIFICATION_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+# --- Dashboards --------------------------------------------------------------------------------
+# The year dashboards and reports open on; unset: the latest year with certification records.
+DASHBOARD_DEFAULT_YEAR = env_int("DASHBOARD_DEFAULT_YEAR", 0) or None
 
 # --- Forms, tables ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("movement/", include("movement.urls")),
     path("certification/", include("certification.urls")),
     path("audit/", include("audit.urls")),
+    path("dashboard/", include("dashboard.urls")),
 ]
 
 handler500 = "config.views.server_error"

@@ -1,0 +1,109 @@
+"""Dashboard speed on a national-scale dataset: page time against the time of its own SQL.
+
+Run by ``make bench`` (or ``python -m bench.bench_dashboard [--small]``). Generates the synthetic
+dataset (``manage.py generate_scale``) when absent. For the province and the country dashboards it
+renders the page, captures the SQL it ran, then runs that SQL alone, and checks that the page takes
+at most twice its SQL and under 300 ms.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+
+PAGE_BUDGET_MS = 300.0
+MAX_RATIO = 2.0
+RUNS = 7
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    import django
+
+    django.setup()
+
+
+def _median_ms(action: Callable[[], object], runs: int = RUNS) -> float:
+    action()  # warm caches and connections
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        action()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    small = "--small" in argv or os.environ.get("BENCH_SMALL") == "1"
+    _setup()
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import RequestFactory
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from accounts.models import User
+    from accounts.roles import Role
+    from dashboard import scale, views
+
+    call_command("migrate", verbosity=0)
+    if not scale.synthetic_provinces().exists():
+        print("Sinh dữ liệu mô phỏng" + (" (bộ nhỏ)" if small else " (quy mô toàn quốc, vài phút)") + "…")
+        call_command("generate_scale", small=small)
+    province = scale.synthetic_provinces().order_by("code").first()
+    year = scale.Sizes().last_year
+    admin = User(username="bench", role=Role.ADMIN, is_active=True)  # never saved
+    factory = RequestFactory()
+
+    def render(view: Callable, url: str, **kwargs) -> Callable[[], object]:
+        def run() -> object:
+            request = factory.get(url, {"year": year})
+            request.user = admin
+            response = view(request, **kwargs)
+            assert response.status_code == 200, response.status_code
+            return response.content
+
+        return run
+
+    cases = [
+        (
+            f"Tỉnh ({province.full_name})",
+            render(views.unit, reverse("dashboard:unit", args=[province.pk]), pk=province.pk),
+        ),
+        ("Toàn quốc", render(views.country, reverse("dashboard:country"))),
+    ]
+    failures = 0
+    print(f"{'Trang':<32} {'trang (ms)':>10} {'SQL (ms)':>10} {'tỷ lệ':>6} {'số truy vấn':>11}")
+    for name, page in cases:
+        with CaptureQueriesContext(connection) as captured:
+            page()
+        statements = [q["sql"] for q in captured.captured_queries]
+
+        def run_sql(statements: list[str] = statements) -> None:
+            # In a transaction like the page, so its SET LOCAL applies to the same queries.
+            with transaction.atomic(), connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+                    if cursor.description is not None:
+                        cursor.fetchall()
+
+        page_ms = _median_ms(page)
+        sql_ms = _median_ms(run_sql)
+        ratio = page_ms / sql_ms if sql_ms else float("inf")
+        ok = page_ms <= PAGE_BUDGET_MS and ratio <= MAX_RATIO
+        failures += 0 if ok else 1
+        print(
+            f"{name:<32} {page_ms:>10.1f} {sql_ms:>10.1f} {ratio:>6.2f} {len(statements):>11}",
+            "đạt" if ok else "CHƯA ĐẠT",
+        )
+    print(f"Yêu cầu: trang ≤ {MAX_RATIO:g} x SQL và < {PAGE_BUDGET_MS:g} ms.")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

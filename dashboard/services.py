@@ -1,0 +1,799 @@
+"""Dashboard figures for a part of the country and a year, computed in the database.
+
+Every figure is defined ONCE as a *family*: a scoped base queryset (the rows of the subtree) and a
+condition for a year (``*_when``). The figures aggregate ``base.filter(when)`` with conditional
+aggregates grouped by type (or by child unit); the figure lists (``figure_rows``) return
+``base.filter(when, key)`` — the very same rows — so a list's count equals its figure by
+construction. The number of queries is constant whatever the size of the subtree: one grouped query
+per family, never a query per child or per type.
+
+What a year means: units, committees, forces and models are counted as they stood on 31 December
+(``Scope.as_of``, clamped to the unit's own validity); certification counts the records approved for
+that year over the subjects eligible in the registry (active areas, active organisations whose type
+is subject to certification, communes in force). The registry keeps no history of ``is_active``, so
+past years' denominators use today's areas and organisations.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import connection, models, transaction
+from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, Substr
+
+from certification.models import CertificationRecord, State, SubjectKind
+from movement.models import CampaignResult, Commendation
+from registry.models import (
+    AdministrativeUnit,
+    EffectivenessClass,
+    ForceUnit,
+    ModelReview,
+    Organisation,
+    OrganisationCategory,
+    ResidentialArea,
+    SecurityModel,
+    Status,
+    UnitLevel,
+)
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+TREND_YEARS = 5
+NO_CLASS = "none"  # key of the models that have no review yet
+ORG_KINDS = (SubjectKind.AGENCY, SubjectKind.ENTERPRISE, SubjectKind.SCHOOL)
+ORGANISATIONS = "organisation"  # the three organisation kinds together, as reports quote them
+CERT_KINDS: tuple[str, ...] = (SubjectKind.RESIDENTIAL_AREA, SubjectKind.COMMUNE, *ORG_KINDS)
+CERT_LABELS: dict[str, str] = {
+    SubjectKind.RESIDENTIAL_AREA: "khu dân cư",
+    SubjectKind.COMMUNE: "xã, phường, thị trấn",
+    SubjectKind.AGENCY: "cơ quan",
+    SubjectKind.ENTERPRISE: "doanh nghiệp",
+    SubjectKind.SCHOOL: "nhà trường, cơ sở giáo dục",
+    ORGANISATIONS: "cơ quan, doanh nghiệp, nhà trường",
+}
+
+
+# --- Scope: who looks at which part of the country, as of when --------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The user looking and the unit looked at; ``unit=None`` is the whole country (admins only)."""
+
+    user: User
+    unit: AdministrativeUnit | None
+
+    @property
+    def path(self) -> str:
+        return self.unit.path if self.unit else ""
+
+    @property
+    def name(self) -> str:
+        return self.unit.full_name if self.unit else "Toàn quốc"
+
+    def as_of(self, year: int) -> datetime.date:
+        """The day a year's figures describe: 31 December, within the unit's own validity."""
+        day = datetime.date(year, 12, 31)
+        if self.unit is not None:
+            if self.unit.valid_to and day > self.unit.valid_to:
+                day = self.unit.valid_to
+            if self.unit.valid_from and day < self.unit.valid_from:
+                day = self.unit.valid_from
+        return day
+
+    def subtree(self, model: type[models.Model], lookup: str | None = None) -> models.QuerySet:
+        """The model's rows the user may see, below the unit (by path prefix on an index)."""
+        qs = model.objects.visible_to(self.user)
+        if self.unit is None:
+            return qs
+        return qs.filter(**{f"{lookup or model.scope_path_lookup}__startswith": self.unit.path})
+
+    def children(self, year: int) -> list[AdministrativeUnit]:
+        """Units directly below, in the shape in force on the year's day (communes after 2025)."""
+        qs = AdministrativeUnit.objects.visible_to(self.user)
+        qs = qs.filter(level=UnitLevel.PROVINCE) if self.unit is None else qs.filter(parent=self.unit)
+        return list(qs.current(self.as_of(year)).order_by("code"))
+
+
+@contextmanager
+def aggregate_session() -> Iterator[None]:
+    """A transaction tuned for the dashboard's aggregate queries (one extra statement).
+
+    JIT compilation costs PostgreSQL ~100 ms per large aggregate, more than it saves on these
+    sub-second queries; the data is in memory, so index probes cost about as much as sequential
+    reads. Both settings last only for this transaction.
+    """
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1")
+        yield
+
+
+def default_year(user: User) -> int:
+    """``DASHBOARD_DEFAULT_YEAR``, else the latest year with certification records the user may
+    see, else this year."""
+    configured = getattr(settings, "DASHBOARD_DEFAULT_YEAR", None)
+    if configured:
+        return int(configured)
+    latest = CertificationRecord.objects.visible_to(user).aggregate(latest=models.Max("year"))["latest"]
+    return latest or datetime.date.today().year
+
+
+def default_unit(user: User) -> AdministrativeUnit | None:
+    """The user's own scope unit; for admins the first province."""
+    if user.scope_unit_id:
+        return user.scope_unit
+    return (
+        AdministrativeUnit.objects.visible_to(user)
+        .filter(level=UnitLevel.PROVINCE, valid_to__isnull=True)
+        .order_by("code")
+        .first()
+    )
+
+
+def in_force(day: datetime.date, prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}valid_from__isnull": True}) | Q(**{f"{prefix}valid_from__lte": day})) & (
+        Q(**{f"{prefix}valid_to__isnull": True}) | Q(**{f"{prefix}valid_to__gte": day})
+    )
+
+
+def started_by(field_name: str, day: datetime.date) -> Q:
+    return Q(**{f"{field_name}__isnull": True}) | Q(**{f"{field_name}__lte": day})
+
+
+class SplitPart(Func):
+    function = "split_part"
+    output_field = models.CharField()
+
+
+def child_code(scope: Scope, path_lookup: str) -> SplitPart:
+    """The code of the child unit a row lies under: the path segment right after the unit's own."""
+    return SplitPart(Substr(F(path_lookup), len(scope.path) + 1), Value("/"), Value(1))
+
+
+# --- Families: base rows and the condition for a year --------------------------------------------
+
+
+def commune_rows(scope: Scope) -> models.QuerySet:
+    """Communes of the subtree, each with the date of its active steering committee (if any)."""
+    from registry.models import SteeringCommittee
+
+    # At most one active committee per commune (a constraint); no default ordering, no join.
+    committee = SteeringCommittee.objects.filter(commune=OuterRef("pk"), is_active=True).order_by()
+    return (
+        scope.subtree(AdministrativeUnit)
+        .filter(level=UnitLevel.COMMUNE)
+        .annotate(committee_date=Subquery(committee.values("decision_date")[:1]))
+    )
+
+
+def communes_when(scope: Scope, year: int) -> Q:
+    return in_force(scope.as_of(year))
+
+
+def committees_when(scope: Scope, year: int) -> Q:
+    return communes_when(scope, year) & Q(committee_date__lte=scope.as_of(year))
+
+
+def force_rows(scope: Scope) -> models.QuerySet:
+    return scope.subtree(ForceUnit)
+
+
+def forces_when(scope: Scope, year: int) -> Q:
+    return Q(status=Status.ACTIVE) & started_by("established_on", scope.as_of(year))
+
+
+def model_rows(scope: Scope) -> models.QuerySet:
+    return scope.subtree(SecurityModel)
+
+
+def models_when(scope: Scope, year: int) -> Q:
+    return Q(status=Status.ACTIVE) & started_by("started_on", scope.as_of(year))
+
+
+def latest_class(scope: Scope, year: int) -> Subquery:
+    """The effectiveness class of a model's latest review up to the year's day (an index probe)."""
+    latest = ModelReview.objects.filter(model=OuterRef("pk"), reviewed_on__lte=scope.as_of(year)).order_by(
+        "-reviewed_on", "-pk"
+    )
+    return Subquery(latest.values("effectiveness_id")[:1])
+
+
+def classed_model_rows(scope: Scope, year: int) -> models.QuerySet:
+    """Models with the effectiveness class of their latest review up to the year's day."""
+    return model_rows(scope).annotate(latest_class=latest_class(scope, year))
+
+
+def area_rows(scope: Scope) -> models.QuerySet:
+    return scope.subtree(ResidentialArea).filter(is_active=True)
+
+
+def organisation_rows(scope: Scope) -> models.QuerySet:
+    """Organisations that are subjects of the certification (not micro enterprises, primary schools…)."""
+    return scope.subtree(Organisation).filter(is_active=True, org_type__subject_to_certification=True)
+
+
+def record_rows(scope: Scope) -> models.QuerySet:
+    return scope.subtree(CertificationRecord).filter(state=State.APPROVED)
+
+
+def result_rows(scope: Scope) -> models.QuerySet:
+    return scope.subtree(CampaignResult)
+
+
+def results_when(scope: Scope, year: int) -> Q:
+    # A date range, not __year: it can use the (place, start_date) index.
+    return Q(
+        campaign__start_date__gte=datetime.date(year, 1, 1),
+        campaign__start_date__lte=datetime.date(year, 12, 31),
+    )
+
+
+def commendation_rows(scope: Scope) -> models.QuerySet:
+    return scope.subtree(Commendation).effective()
+
+
+def commendations_when(scope: Scope, year: int) -> Q:
+    return Q(year=year)
+
+
+# --- Results ---------------------------------------------------------------------------------
+
+
+Number = int | Decimal
+
+
+@dataclass
+class Figure:
+    """One figure of a year and the year before; ``code``/``key`` name the rows it counts."""
+
+    code: str
+    label: str
+    value: Number
+    previous: Number
+    key: str | None = None
+    unit_label: str = ""
+    url: str | None = None
+
+    @property
+    def change(self) -> Number:
+        return self.value - self.previous
+
+
+@dataclass
+class Pair:
+    """A count of units and the sum of their members (core forces)."""
+
+    label: str
+    units: Figure
+    members: Figure
+
+
+@dataclass
+class Rate:
+    """x/y certified, for one subject kind (or all organisations together)."""
+
+    kind: str
+    label: str
+    certified: Figure
+    eligible: Figure
+
+    @staticmethod
+    def percent(x: Number, y: Number) -> float | None:
+        return round(100 * float(x) / float(y), 1) if y else None
+
+    @property
+    def rate(self) -> float | None:
+        return self.percent(self.certified.value, self.eligible.value)
+
+    @property
+    def previous_rate(self) -> float | None:
+        return self.percent(self.certified.previous, self.eligible.previous)
+
+    @property
+    def change(self) -> float | None:
+        if self.rate is None or self.previous_rate is None:
+            return None
+        return round(self.rate - self.previous_rate, 1)
+
+
+@dataclass
+class UnitFigures:
+    scope: Scope
+    year: int
+    committees: Figure
+    communes: Figure
+    forces: list[Pair]
+    forces_total: Pair
+    models_by_type: list[Figure]
+    models_total: Figure
+    models_by_class: list[Figure]
+    certification: list[Rate]
+    results: list[Figure]
+    commendations: list[Figure]
+    commendations_total: Figure
+    trend_years: list[int] = field(default_factory=list)
+    # kind → rate per trend year
+    trend: dict[str, list[float | None]] = field(default_factory=dict)
+
+    @property
+    def committee_rate(self) -> float | None:
+        return Rate.percent(self.committees.value, self.communes.value)
+
+    def all_figures(self) -> Iterable[Figure]:
+        yield self.committees
+        yield self.communes
+        for pair in [*self.forces, self.forces_total]:
+            yield pair.units
+            yield pair.members
+        yield from self.models_by_type
+        yield self.models_total
+        yield from self.models_by_class
+        for rate in self.certification:
+            yield rate.certified
+            yield rate.eligible
+        yield from self.results
+        yield from self.commendations
+        yield self.commendations_total
+
+
+def _by_year(years: Iterable[int], measure: Callable[[int], models.Aggregate]) -> dict[str, Any]:
+    return {f"y{year}": measure(year) for year in years}
+
+
+def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
+    """All figures of the unit for ``year`` and the year before, in a constant number of queries."""
+    years = [year, year - 1]
+    trend_years = list(range(year - TREND_YEARS + 1, year + 1)) if trend else years[::-1]
+    all_years = sorted(set(years) | set(trend_years))
+
+    # Communes and steering committees: one query, a conditional count per year.
+    measures: dict[str, Any] = {}
+    for y in all_years:
+        measures[f"c{y}"] = Count("pk", filter=communes_when(scope, y))
+        measures[f"s{y}"] = Count("pk", filter=committees_when(scope, y))
+    communes = commune_rows(scope).aggregate(**measures)
+    committees = Figure("committees", "Xã có Ban chỉ đạo", communes[f"s{year}"], communes[f"s{year - 1}"])
+    commune_count = Figure("communes", "Tổng số xã", communes[f"c{year}"], communes[f"c{year - 1}"])
+
+    # Core forces by type: units and members, one grouped query.
+    force_measures = {}
+    for y in years:
+        force_measures[f"u{y}"] = Count("pk", filter=forces_when(scope, y))
+        force_measures[f"m{y}"] = Coalesce(
+            Sum("member_count", filter=forces_when(scope, y)), 0, output_field=IntegerField()
+        )
+    forces = []
+    for row in (
+        force_rows(scope)
+        .values("force_type_id", "force_type__name", "force_type__order")
+        .annotate(**force_measures)
+        .order_by("force_type__order", "force_type__name")
+    ):
+        key = str(row["force_type_id"])
+        name = row["force_type__name"]
+        if not (row[f"u{year}"] or row[f"u{year - 1}"]):
+            continue
+        forces.append(
+            Pair(
+                name,
+                Figure("force_units", name, row[f"u{year}"], row[f"u{year - 1}"], key, "đơn vị"),
+                Figure("force_members", name, row[f"m{year}"], row[f"m{year - 1}"], key, "người"),
+            )
+        )
+    forces_total = Pair(
+        "Tổng số",
+        Figure(
+            "force_units",
+            "Tổng số",
+            sum(p.units.value for p in forces),
+            sum(p.units.previous for p in forces),
+        ),
+        Figure(
+            "force_members",
+            "Tổng số",
+            sum(p.members.value for p in forces),
+            sum(p.members.previous for p in forces),
+        ),
+    )
+
+    # Self-managed models by type.
+    models_by_type = []
+    for row in (
+        model_rows(scope)
+        .values("model_type_id", "model_type__name", "model_type__order")
+        .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))
+        .order_by("model_type__order", "model_type__name")
+    ):
+        if row[f"y{year}"] or row[f"y{year - 1}"]:
+            models_by_type.append(
+                Figure(
+                    "models",
+                    row["model_type__name"],
+                    row[f"y{year}"],
+                    row[f"y{year - 1}"],
+                    str(row["model_type_id"]),
+                    "mô hình",
+                )
+            )
+    models_total = Figure(
+        "models",
+        "Tổng số mô hình",
+        sum(f.value for f in models_by_type),
+        sum(f.previous for f in models_by_type),
+    )
+
+    # Models by the class of their latest review, both years in one pass: grouped by the pair of
+    # classes, counted per year (a model counted last year is counted this year too).
+    classes = {str(c.pk): c.name for c in EffectivenessClass.objects.order_by("rank")}
+    counts: dict[int, dict[str, int]] = {y: defaultdict(int) for y in years}
+    pairs = (
+        model_rows(scope)
+        .filter(models_when(scope, year))
+        .annotate(**{f"class_{y}": latest_class(scope, y) for y in years})
+        .values(*(f"class_{y}" for y in years))
+        .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))
+        .order_by()
+    )
+    for row in pairs:
+        for y in years:
+            klass = row[f"class_{y}"]
+            counts[y][str(klass) if klass else NO_CLASS] += row[f"y{y}"]
+    models_by_class = [
+        Figure("models_class", name, counts[year].get(key, 0), counts[year - 1].get(key, 0), key, "mô hình")
+        for key, name in [*classes.items(), (NO_CLASS, "Chưa đánh giá")]
+        if counts[year].get(key) or counts[year - 1].get(key)
+    ]
+
+    # Certification: approved records per (year, kind), eligible subjects per kind.
+    approved: dict[tuple[int, str], int] = {
+        (row["year"], row["subject_kind"]): row["n"]
+        for row in record_rows(scope)
+        .filter(year__in=all_years)
+        .values("year", "subject_kind")
+        .annotate(n=Count("*"))
+        .order_by()
+    }
+    areas = area_rows(scope).count()
+    org_counts = {
+        row["org_type__category"]: row["n"]
+        for row in organisation_rows(scope).values("org_type__category").annotate(n=Count("*")).order_by()
+    }
+
+    def eligible(kind: str, y: int) -> int:
+        if kind == SubjectKind.RESIDENTIAL_AREA:
+            return areas
+        if kind == SubjectKind.COMMUNE:
+            return communes[f"c{y}"]
+        if kind == ORGANISATIONS:
+            return sum(org_counts.get(k, 0) for k in ORG_KINDS)
+        return org_counts.get(kind, 0)
+
+    def certified(kind: str, y: int) -> int:
+        if kind == ORGANISATIONS:
+            return sum(approved.get((y, k), 0) for k in ORG_KINDS)
+        return approved.get((y, kind), 0)
+
+    rates = []
+    for kind in (*CERT_KINDS, ORGANISATIONS):
+        label = CERT_LABELS[kind]
+        rates.append(
+            Rate(
+                kind,
+                label,
+                Figure("cert_approved", label, certified(kind, year), certified(kind, year - 1), kind),
+                Figure("cert_eligible", label, eligible(kind, year), eligible(kind, year - 1), kind),
+            )
+        )
+    trend_rates = {
+        kind: [Rate.percent(certified(kind, y), eligible(kind, y)) for y in trend_years]
+        for kind in (SubjectKind.RESIDENTIAL_AREA, SubjectKind.COMMUNE, ORGANISATIONS)
+    }
+
+    # Campaign results by metric for campaigns starting in the year.
+    results = [
+        Figure(
+            "campaign_results",
+            row["metric__name"],
+            row[f"y{year}"],
+            row[f"y{year - 1}"],
+            str(row["metric_id"]),
+            row["metric__unit"],
+        )
+        for row in result_rows(scope)
+        .filter(results_when(scope, year - 1) | results_when(scope, year))
+        .values("metric_id", "metric__name", "metric__unit", "metric__order")
+        .annotate(
+            **_by_year(years, lambda y: Coalesce(Sum("value", filter=results_when(scope, y)), Decimal(0)))
+        )
+        .order_by("metric__order", "metric__name")
+    ]
+
+    # Commendations by form (effective only).
+    commendations = [
+        Figure(
+            "commendations",
+            row["form__name"],
+            row[f"y{year}"],
+            row[f"y{year - 1}"],
+            str(row["form_id"]),
+        )
+        for row in commendation_rows(scope)
+        .filter(year__in=years)
+        .values("form_id", "form__name", "form__level", "form__order")
+        .annotate(**_by_year(years, lambda y: Count("pk", filter=commendations_when(scope, y))))
+        .order_by("form__level", "form__order", "form__name")
+    ]
+    commendations_total = Figure(
+        "commendations",
+        "Tổng số",
+        sum(f.value for f in commendations),
+        sum(f.previous for f in commendations),
+    )
+    return UnitFigures(
+        scope=scope,
+        year=year,
+        committees=committees,
+        communes=commune_count,
+        forces=forces,
+        forces_total=forces_total,
+        models_by_type=models_by_type,
+        models_total=models_total,
+        models_by_class=models_by_class,
+        certification=rates,
+        results=results,
+        commendations=commendations,
+        commendations_total=commendations_total,
+        trend_years=trend_years,
+        trend=trend_rates,
+    )
+
+
+# --- The child table: the same families grouped by child unit ------------------------------------
+
+
+CHILD_COLUMNS = (
+    "communes",
+    "committees",
+    "force_units",
+    "force_members",
+    "models",
+    "commendations",
+    *(f"approved_{k}" for k in (*CERT_KINDS, ORGANISATIONS)),
+    *(f"eligible_{k}" for k in (*CERT_KINDS, ORGANISATIONS)),
+)
+
+
+@dataclass
+class ChildRow:
+    unit: AdministrativeUnit
+    values: dict[str, Number]
+    weakest: bool = False
+
+    def rate(self, kind: str) -> float | None:
+        return Rate.percent(self.values[f"approved_{kind}"], self.values[f"eligible_{kind}"])
+
+    @property
+    def area_rate(self) -> float | None:
+        return self.rate(SubjectKind.RESIDENTIAL_AREA)
+
+    @property
+    def commune_rate(self) -> float | None:
+        return self.rate(SubjectKind.COMMUNE)
+
+    @property
+    def organisation_rate(self) -> float | None:
+        return self.rate(ORGANISATIONS)
+
+    @property
+    def committee_rate(self) -> float | None:
+        return Rate.percent(self.values["committees"], self.values["communes"])
+
+    def __getitem__(self, name: str) -> Number:
+        # Templates read row.force_units etc.: a dictionary lookup is the first thing they try.
+        return self.values[name]
+
+    def __getattr__(self, name: str) -> Any:
+        values = self.__dict__.get("values", {})
+        if name in values:
+            return values[name]
+        raise AttributeError(name)
+
+
+def _grouped(qs: models.QuerySet, scope: Scope, path_lookup: str, **measures: Any) -> dict[str, dict]:
+    rows = qs.annotate(child=child_code(scope, path_lookup)).values("child").annotate(**measures).order_by()
+    return {row["child"]: row for row in rows}
+
+
+def child_figures(scope: Scope, year: int) -> list[ChildRow]:
+    """The figures of the year for each child unit, side by side; the weakest rate is flagged."""
+    children = scope.children(year)
+    if not children:
+        return []
+    communes = _grouped(
+        commune_rows(scope),
+        scope,
+        "path",
+        communes=Count("pk", filter=communes_when(scope, year)),
+        committees=Count("pk", filter=committees_when(scope, year)),
+    )
+    forces = _grouped(
+        force_rows(scope).filter(forces_when(scope, year)),
+        scope,
+        "commune__path",
+        force_units=Count("*"),
+        force_members=Sum("member_count"),
+    )
+    security_models = _grouped(
+        model_rows(scope).filter(models_when(scope, year)), scope, "commune__path", models=Count("*")
+    )
+    commendations = _grouped(
+        commendation_rows(scope).filter(commendations_when(scope, year)),
+        scope,
+        "unit__path",
+        commendations=Count("*"),
+    )
+    approved = _grouped(
+        record_rows(scope).filter(year=year),
+        scope,
+        "commune__path",
+        **{f"approved_{k}": Count("subject_kind", filter=Q(subject_kind=k)) for k in CERT_KINDS},
+    )
+    areas = _grouped(area_rows(scope), scope, "commune__path", areas=Count("*"))
+    orgs = _grouped(
+        organisation_rows(scope),
+        scope,
+        "commune__path",
+        **{f"org_{k}": Count("pk", filter=Q(org_type__category=k)) for k in OrganisationCategory.values},
+    )
+    rows = []
+    for child in children:
+        code = child.code
+        values: dict[str, Number] = defaultdict(int)
+        for source in (communes, forces, security_models, commendations, approved):
+            for name, value in source.get(code, {}).items():
+                if name != "child":
+                    values[name] = value or 0
+        values[f"eligible_{SubjectKind.RESIDENTIAL_AREA}"] = areas.get(code, {}).get("areas", 0)
+        values[f"eligible_{SubjectKind.COMMUNE}"] = values["communes"]
+        for kind in ORG_KINDS:
+            values[f"eligible_{kind}"] = orgs.get(code, {}).get(f"org_{kind}", 0)
+        values[f"approved_{ORGANISATIONS}"] = sum(values[f"approved_{k}"] for k in ORG_KINDS)
+        values[f"eligible_{ORGANISATIONS}"] = sum(values[f"eligible_{k}"] for k in ORG_KINDS)
+        rows.append(ChildRow(child, {c: values[c] for c in CHILD_COLUMNS}))
+    _flag_weakest(rows)
+    return rows
+
+
+def _flag_weakest(rows: list[ChildRow]) -> None:
+    """Flag the children with the lowest residential-area certification rate (ties included)."""
+    rated = [r for r in rows if r.area_rate is not None]
+    if len(rated) < 2:
+        return
+    lowest = min(r.area_rate for r in rated)
+    if all(r.area_rate == lowest for r in rated):
+        return
+    for row in rated:
+        row.weakest = row.area_rate == lowest
+
+
+# --- Figure lists: exactly the rows a figure counts ----------------------------------------------
+
+
+@dataclass(frozen=True)
+class FigureList:
+    """What a figure list shows: the title, its rows and, for sums, the summed column."""
+
+    title: str
+    rows: models.QuerySet
+    sum_field: str | None = None
+
+
+def _int_key(key: str | None) -> int | None:
+    if key in (None, ""):
+        return None
+    try:
+        return int(key)
+    except ValueError as exc:
+        raise ValueError(f"Khóa không hợp lệ: {key}") from exc
+
+
+def figure_rows(code: str, scope: Scope, year: int, key: str | None = None) -> FigureList:
+    """The rows a figure counts (or sums), built from the same families as the figures.
+
+    Raises ``KeyError`` for an unknown figure and ``ValueError`` for a bad key.
+    """
+    if code == "communes":
+        qs = commune_rows(scope).filter(communes_when(scope, year))
+        return FigureList("Xã, phường, thị trấn", qs.select_related("parent").order_by("path"))
+    if code == "committees":
+        qs = commune_rows(scope).filter(committees_when(scope, year))
+        return FigureList("Xã có Ban chỉ đạo đang hoạt động", qs.select_related("parent").order_by("path"))
+    if code in ("force_units", "force_members"):
+        qs = force_rows(scope).filter(forces_when(scope, year))
+        if (type_id := _int_key(key)) is not None:
+            qs = qs.filter(force_type_id=type_id)
+        qs = qs.select_related("commune", "force_type").order_by("commune__path", "name")
+        title = "Lực lượng nòng cốt"
+        return FigureList(title, qs, "member_count" if code == "force_members" else None)
+    if code == "models":
+        qs = model_rows(scope).filter(models_when(scope, year))
+        if (type_id := _int_key(key)) is not None:
+            qs = qs.filter(model_type_id=type_id)
+        return FigureList(
+            "Mô hình tự quản về ANTT",
+            qs.select_related("commune", "model_type").order_by("commune__path", "name"),
+        )
+    if code == "models_class":
+        qs = classed_model_rows(scope, year).filter(models_when(scope, year))
+        qs = (
+            qs.filter(latest_class__isnull=True) if key == NO_CLASS else qs.filter(latest_class=_int_key(key))
+        )
+        return FigureList(
+            "Mô hình theo mức hiệu quả (lần đánh giá gần nhất)",
+            qs.select_related("commune", "model_type").order_by("commune__path", "name"),
+        )
+    if code == "cert_approved":
+        kinds = ORG_KINDS if key == ORGANISATIONS else (_cert_kind(key),)
+        qs = record_rows(scope).filter(year=year, subject_kind__in=kinds)
+        return FigureList(
+            f"Đã công nhận “An toàn về ANTT”: {CERT_LABELS[key]}",
+            qs.select_related("commune", "area", "organisation").order_by("commune__path", "pk"),
+        )
+    if code == "cert_eligible":
+        return _eligible_rows(scope, year, key)
+    if code == "campaign_results":
+        qs = result_rows(scope).filter(results_when(scope, year), metric_id=_int_key(key))
+        return FigureList(
+            "Kết quả các đợt vận động",
+            qs.select_related("campaign__place", "metric").order_by("campaign__start_date", "pk"),
+            "value",
+        )
+    if code == "commendations":
+        qs = commendation_rows(scope).filter(commendations_when(scope, year))
+        if (form_id := _int_key(key)) is not None:
+            qs = qs.filter(form_id=form_id)
+        return FigureList(
+            "Khen thưởng",
+            qs.select_related("unit", "form", "organisation", "force_unit", "security_model").order_by(
+                "-decision_date", "pk"
+            ),
+        )
+    raise KeyError(code)
+
+
+def _cert_kind(key: str | None) -> str:
+    if key not in CERT_LABELS:
+        raise ValueError(f"Đối tượng không hợp lệ: {key}")
+    return key
+
+
+def _eligible_rows(scope: Scope, year: int, key: str | None) -> FigureList:
+    kind = _cert_kind(key)
+    title = f"Thuộc diện công nhận: {CERT_LABELS[kind]}"
+    if kind == SubjectKind.RESIDENTIAL_AREA:
+        qs = area_rows(scope).select_related("commune", "kind")
+        return FigureList(title, qs.order_by("commune__path", "name"))
+    if kind == SubjectKind.COMMUNE:
+        qs = commune_rows(scope).filter(communes_when(scope, year)).select_related("parent")
+        return FigureList(title, qs.order_by("path"))
+    categories = ORG_KINDS if kind == ORGANISATIONS else (kind,)
+    qs = organisation_rows(scope).filter(org_type__category__in=categories)
+    return FigureList(title, qs.select_related("commune", "org_type").order_by("commune__path", "name"))
+
+
+def figure_value(figures: FigureList) -> Number:
+    """What the list amounts to: its count, or the sum of its summed column."""
+    if figures.sum_field:
+        total = figures.rows.aggregate(total=Sum(figures.sum_field))["total"]
+        return total if total is not None else 0
+    return figures.rows.count()

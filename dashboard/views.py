@@ -1,0 +1,184 @@
+"""Dashboards, figure lists and the annual report: read-only, for every role within its scope."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from dashboard import reports
+from dashboard.links import attach_urls, figure_list_url
+from dashboard.services import (
+    CERT_LABELS,
+    ORGANISATIONS,
+    Scope,
+    aggregate_session,
+    child_figures,
+    default_unit,
+    default_year,
+    figure_rows,
+    figure_value,
+    unit_figures,
+)
+from registry.models import AdministrativeUnit
+from registry.scoping import get_scoped_object_or_404
+
+MIN_YEAR, MAX_YEAR = 2000, 2100
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("year")
+    if not raw:
+        return default_year(request.user)
+    try:
+        year = int(raw)
+    except ValueError as exc:
+        raise Http404("Năm không hợp lệ.") from exc
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404("Năm không hợp lệ.")
+    return year
+
+
+def _scope(request: HttpRequest, pk: str | int | None) -> Scope:
+    """The unit from the URL if the user may see it (else 404); no unit is the country, admins only."""
+    if pk in (None, ""):
+        if not request.user.is_admin:
+            raise Http404("Không tìm thấy hoặc bạn không có quyền truy cập.")
+        return Scope(request.user, None)
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError) as exc:
+        raise Http404("Đơn vị không hợp lệ.") from exc
+    return Scope(request.user, get_scoped_object_or_404(AdministrativeUnit, request.user, pk=pk))
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    unit = default_unit(request.user)
+    if unit is None:
+        if request.user.is_admin:
+            return redirect("dashboard:country")
+        raise Http404("Tài khoản chưa có phạm vi.")
+    return redirect("dashboard:unit", pk=unit.pk)
+
+
+def _dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
+    year = _year(request)
+    figures = unit_figures(scope, year)
+    attach_urls(list(figures.all_figures()), scope, year)
+    children = child_figures(scope, year)
+    charts = {
+        "children": {
+            "labels": [row.unit.name for row in children],
+            "series": [
+                {"label": f"Khu dân cư đạt (%) — {year}", "data": [row.area_rate for row in children]},
+                {
+                    "label": f"Cơ quan, DN, nhà trường đạt (%) — {year}",
+                    "data": [row.organisation_rate for row in children],
+                },
+            ],
+        },
+        "models": {
+            "labels": [f.label for f in figures.models_by_type],
+            "series": [{"label": f"Số mô hình — {year}", "data": [f.value for f in figures.models_by_type]}],
+        },
+        "trend": {
+            "labels": [str(y) for y in figures.trend_years],
+            "series": [
+                {"label": f"{CERT_LABELS[kind].capitalize()} đạt (%)", "data": rates}
+                for kind, rates in figures.trend.items()
+            ],
+        },
+    }
+    child_links = {
+        row.unit.pk: {
+            "area": figure_list_url("cert_approved", Scope(scope.user, row.unit), year, "residential_area"),
+            "organisation": figure_list_url(
+                "cert_approved", Scope(scope.user, row.unit), year, ORGANISATIONS
+            ),
+        }
+        for row in children
+    }
+    for row in children:
+        row.links = child_links[row.unit.pk]
+    parent = None
+    if scope.unit is not None and scope.unit.parent_id:
+        parent = AdministrativeUnit.objects.visible_to(request.user).filter(pk=scope.unit.parent_id).first()
+    return render(
+        request,
+        "dashboard/unit.html",
+        {
+            "parent": parent,
+            "scope": scope,
+            "unit": scope.unit,
+            "year": year,
+            "years": range(year - 4, year + 2),
+            "figures": figures,
+            "children": children,
+            "charts": charts,
+        },
+    )
+
+
+@login_required
+def unit(request: HttpRequest, pk: int) -> HttpResponse:
+    with aggregate_session():
+        return _dashboard(request, _scope(request, pk))
+
+
+@login_required
+def country(request: HttpRequest) -> HttpResponse:
+    with aggregate_session():
+        return _dashboard(request, _scope(request, None))
+
+
+@login_required
+def figure_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request, request.GET.get("unit"))
+    year = _year(request)
+    code = request.GET.get("figure", "")
+    key = request.GET.get("key") or None
+    try:
+        listing = figure_rows(code, scope, year, key)
+    except (KeyError, ValueError) as exc:
+        raise Http404("Chỉ tiêu không hợp lệ.") from exc
+    page = Paginator(listing.rows, 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "dashboard/figure_list.html",
+        {
+            "scope": scope,
+            "year": year,
+            "code": code,
+            "listing": listing,
+            "page": page,
+            "total": figure_value(listing) if listing.sum_field else page.paginator.count,
+        },
+    )
+
+
+@login_required
+def annual_report(request: HttpRequest) -> HttpResponse:
+    pk = request.GET.get("unit")
+    if not pk:
+        unit = default_unit(request.user)
+        pk = unit.pk if unit else None
+    scope = _scope(request, pk)
+    year = _year(request)
+    with aggregate_session():
+        figures = unit_figures(scope, year, trend=False)
+    if request.GET.get("format") == "xlsx":
+        return reports.xlsx_response(figures)
+    attach_urls(list(figures.all_figures()), scope, year)
+    return render(
+        request,
+        "dashboard/annual_report.html",
+        {
+            "scope": scope,
+            "year": year,
+            "as_of": scope.as_of(year),
+            "figures": figures,
+            "sections": reports.sections(figures),
+        },
+    )
