@@ -72,6 +72,7 @@ class Audited:
 
 
 commune = unit_fk("commune")
+CERT_RECORD = "certification.CertificationRecord"
 
 AUDITED: list[Audited] = [
     Audited("accounts.User", unit_fk("scope_unit"), excluded_fields=("password", "last_login")),
@@ -91,8 +92,17 @@ AUDITED: list[Audited] = [
     Audited("certification.Criterion"),
     # Decisions (state, decided_by, reason) are fields of the record: every one is in its history.
     Audited("certification.CertificationRecord", commune),
-    Audited("certification.CriterionAssessment", through_history("record", "certification.CertificationRecord")),
-    Audited("certification.Attachment", through_history("record", "certification.CertificationRecord")),
+    Audited("certification.CriterionAssessment", through_history("record", CERT_RECORD)),
+    Audited("certification.Attachment", through_history("record", CERT_RECORD)),
+    Audited("movement.Plan", unit_fk("issuing_unit")),
+    Audited("movement.PlanTarget", through_history("plan", "movement.Plan")),
+    Audited("movement.CampaignKind"),
+    Audited("movement.ResultMetric"),
+    Audited("movement.Campaign", unit_fk("place")),
+    Audited("movement.CampaignResult", through_history("campaign", "movement.Campaign")),
+    Audited("movement.CommendationForm"),
+    # Revocations (revoked_at, revoked_by, revoke_reason) show up as changes of the commendation.
+    Audited("movement.Commendation", unit_fk("unit")),
 ]
 AUDITED_BY_LABEL: dict[str, Audited] = {entry.label.lower(): entry for entry in AUDITED}
 

@@ -48,6 +48,8 @@ class Entity:
     views: tuple[str, ...] = ("list", "create", "detail", "update", "delete")
     # More for the detail page (related rows, inline forms): (request, object, context) -> dict.
     detail_context: Callable[[HttpRequest, Any, dict[str, Any]], dict[str, Any]] | None = None
+    # Collectives that can receive commendations show them on their detail page.
+    commendable: bool = False
 
     def queryset(self) -> models.QuerySet:
         qs = self.model.objects.select_related(*self.select_related)
