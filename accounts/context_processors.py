@@ -11,6 +11,7 @@ from accounts.roles import Action
 # (label, url name, action the role needs). Order is the order of the menu.
 MENU: list[tuple[str, str, Action]] = [
     ("Trang chủ", "home", Action.VIEW),
+    ("Nhập dữ liệu", "dataio:index", Action.IMPORT),
 ]
 
 

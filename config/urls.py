@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("registry/", include("registry.urls")),
     path("movement/", include("movement.urls")),
+    path("import/", include("dataio.urls")),
 ]
 
 handler500 = "config.views.server_error"
