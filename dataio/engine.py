@@ -61,6 +61,7 @@ class _Row:
     bad: bool = False
     resolved: dict[str, Any] = field(default_factory=dict)  # key → pk (or _Pending)
     existing: dict[str, Any] | None = None
+    key: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,7 @@ class _Planner:
         self.table = table
         self.user = user
         self.plan = Plan(resource_class, table.format)
+        self.key_parts = self._key_parts()
 
     def error(self, row: int, column: Column | str, message: str) -> None:
         header = column.header if isinstance(column, Column) else column
@@ -293,12 +295,13 @@ class _Planner:
 
     # --- natural keys, existing rows --------------------------------------------------------------
 
-    def _key_part(self, row: _Row, key: str) -> Any:
-        column = self.by_key[key]
-        if column.is_fk:
-            return row.resolved.get(key)
-        value = row.values.get(key)
-        return fold(value) if isinstance(column.widget, TextWidget) else value
+    def _key_parts(self) -> list[tuple[str, str]]:
+        parts = []
+        for key in self.resource.natural_key:
+            column = self.by_key[key]
+            kind = "fk" if column.is_fk else "fold" if isinstance(column.widget, TextWidget) else "raw"
+            parts.append((key, kind))
+        return parts
 
     def _file_keys(self, rows: list[_Row]) -> set[tuple]:
         # Keys of the file's rows before resolution: only single-column keys can be referenced.
@@ -306,7 +309,15 @@ class _Planner:
         return {(r.values.get(key[0]),) for r in rows} if len(key) == 1 else set()
 
     def row_key(self, row: _Row) -> tuple:
-        return tuple(self._key_part(row, key) for key in self.resource.natural_key)
+        key = []
+        for name, kind in self.key_parts:
+            if kind == "fk":
+                key.append(row.resolved.get(name))
+            elif kind == "fold":
+                key.append(fold(row.values.get(name)))
+            else:
+                key.append(row.values.get(name))
+        return tuple(key)
 
     def fetch_existing(self, rows: list[_Row]) -> dict[tuple, dict[str, Any]]:
         natural_key = self.resource.natural_key
@@ -358,7 +369,7 @@ class _Planner:
         for row in rows:
             if row.bad:
                 continue
-            key = self.row_key(row)
+            key = row.key = self.row_key(row)
             if key in seen:
                 headers = ", ".join(self.by_key[k].header for k in self.resource.natural_key)
                 self.error(
@@ -373,15 +384,25 @@ class _Planner:
         existing = self.fetch_existing(good) if good else {}
         stored = [c for c in self.columns if c.stored and c.key in present]
         label_keys = self.resource.natural_key
+        extract = [(c.key, c.attname, c.is_fk) for c in stored]
         for row in good:
-            current = existing.get(self.row_key(row))
-            label = " · ".join(str(row.values.get(k) or "") for k in label_keys)
+            current = existing.get(row.key)
+            label = (
+                " · ".join(str(row.values.get(k) or "") for k in label_keys)
+                if len(plan.results) < PREVIEW_ROWS
+                else ""
+            )
             if current is not None and current.get("_out_of_scope"):
                 self.error(
                     row.number, self.by_key[label_keys[0]], "Dòng này thuộc phạm vi bạn không được sửa."
                 )
                 continue
-            new_values = {c.attname: self._stored_value(row, c) for c in stored if c.key in row.values}
+            values, resolved = row.values, row.resolved
+            new_values = {
+                attname: resolved.get(key) if is_fk else values[key]
+                for key, attname, is_fk in extract
+                if key in values
+            }
             row.values = new_values
             if current is None:
                 plan.counts[NEW] += 1
@@ -410,11 +431,6 @@ class _Planner:
                 self._result(RowResult(row.number, UNCHANGED, label))
         plan.errors.sort(key=lambda issue: issue.row)
         return plan
-
-    def _stored_value(self, row: _Row, column: Column) -> Any:
-        if column.is_fk:
-            return row.resolved.get(column.key)
-        return row.values.get(column.key)
 
     def _result(self, result: RowResult) -> None:
         if len(self.plan.results) < PREVIEW_ROWS:
@@ -574,10 +590,10 @@ def _update_rows(cursor: Any, plan: Plan, resource: EntityResource, now: datetim
     assignments = ", ".join(
         f"{connection.ops.quote_name(f.column)} = u.{connection.ops.quote_name(f.column)}" for f in fields
     )
-    cursor.execute(
-        f"UPDATE {connection.ops.quote_name(model._meta.db_table)} AS t SET {assignments} "
-        f"FROM {temp} AS u WHERE t.id = u.id"  # noqa: S608 - names come from the model, values via COPY
-    )
+    # Names come from the model's metadata; values went in through COPY.
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"UPDATE {table} AS t SET {assignments} FROM {temp} AS u WHERE t.id = u.id"  # noqa: S608
+    cursor.execute(sql)
     cursor.execute(f"DROP TABLE {temp}")
 
 

@@ -86,14 +86,11 @@ class Column:
     required: bool
     model_field: models.Field | None  # None for a context column
     help_text: str
+    is_fk: bool  # a foreign key given by natural key (resolved by the engine)
 
     @property
     def stored(self) -> bool:
         return self.model_field is not None
-
-    @property
-    def is_fk(self) -> bool:
-        return isinstance(self.widget, NaturalKeyWidget)
 
     @property
     def attname(self) -> str:
@@ -147,6 +144,15 @@ def columns_of(resource_class: type[EntityResource]) -> tuple[Column, ...]:
                 and not model_field.has_default()
             )
         result.append(
-            Column(key, field.column_name, field.attribute, widget, required, model_field, field.help_text)
+            Column(
+                key,
+                field.column_name,
+                field.attribute,
+                widget,
+                required,
+                model_field,
+                field.help_text,
+                isinstance(widget, NaturalKeyWidget),
+            )
         )
     return tuple(result)
