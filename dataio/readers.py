@@ -33,6 +33,11 @@ class Table:
     rows: list[tuple[int, list[Any]]]  # (spreadsheet row number, cells)
 
 
+def vi_number(value: int) -> str:
+    """12345 → "12.345" (Vietnamese thousands separator)."""
+    return f"{value:,}".replace(",", ".")
+
+
 def max_upload_bytes() -> int:
     return settings.IMPORT_MAX_UPLOAD_BYTES
 
@@ -67,8 +72,8 @@ def check_zip(data: IO[bytes]) -> None:
             )
     if total > limit:
         raise FileRefused(
-            f"Tệp bị từ chối: nội dung giải nén {total // 1_000_000:,} MB vượt giới hạn "
-            f"{limit // 1_000_000:,} MB.".replace(",", ".")
+            f"Tệp bị từ chối: nội dung giải nén {vi_number(total // 1_000_000)} MB vượt giới hạn "
+            f"{vi_number(limit // 1_000_000)} MB."
         )
     data.seek(0)
 
@@ -95,8 +100,8 @@ def _collect(numbered: Iterator[tuple[int, list[Any]]], max_rows: int) -> tuple[
         rows.append((number, cells))
         if len(rows) > max_rows:
             raise FileRefused(
-                f"Tệp có hơn {max_rows:,} dòng dữ liệu, vượt giới hạn cho một lần nhập; "
-                "hãy chia thành nhiều tệp.".replace(",", ".")
+                f"Tệp có hơn {vi_number(max_rows)} dòng dữ liệu, vượt giới hạn cho một lần nhập; "
+                "hãy chia thành nhiều tệp."
             )
     return header_row, header or [], rows
 
@@ -165,6 +170,10 @@ def _read_csv(data: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
         raise FileRefused(f"Tệp CSV sai định dạng ở dòng {reader.line_num}: {exc}") from None
 
 
+def _megabytes(size: int) -> str:
+    return f"{size / 1_000_000:.1f} MB".replace(".", ",") if size >= 100_000 else f"{vi_number(size)} byte"
+
+
 def read_table(data: IO[bytes], filename: str, size: int | None = None) -> Table:
     """Read the first sheet of an uploaded file; raise :class:`FileRefused` with a clear message."""
     if size is None:
@@ -174,7 +183,8 @@ def read_table(data: IO[bytes], filename: str, size: int | None = None) -> Table
     limit = max_upload_bytes()
     if size > limit:
         raise FileRefused(
-            f"Tệp {size / 1_000_000:.1f} MB vượt giới hạn {limit / 1_000_000:.1f} MB cho một lần nhập."
+            f"Tệp {_megabytes(size)} vượt giới hạn {_megabytes(limit)} cho một lần nhập; "
+            "hãy chia thành nhiều tệp."
         )
     if size == 0:
         raise FileRefused("Tệp rỗng.")

@@ -248,10 +248,10 @@ class UnitCodeWidget(NaturalKeyWidget):
             width = 5 if self.level == "commune" or value > 999 else 3 if value > 99 else 2
             value = str(value).zfill(width)
         code = cell_text(value)
+        if self.level == "commune" and not (code.isdigit() and len(code) == 5):
+            raise CellError(f"Mã xã '{code}' không hợp lệ: mã xã có 5 chữ số.")
         if not code.isdigit() or len(code) not in (2, 3, 5):
             raise CellError(f"Mã đơn vị '{code}' không hợp lệ (2, 3 hoặc 5 chữ số).")
-        if self.level == "commune" and len(code) != 5:
-            raise CellError(f"Mã xã '{code}' không hợp lệ: mã xã có 5 chữ số.")
         return code
 
     folded = False
