@@ -116,7 +116,9 @@ def widget_for(field: models.Field) -> CellWidget:
             if validator.__class__.__name__ == "MaxValueValidator":
                 high = min(high, validator.limit_value) if high is not None else validator.limit_value
         return IntegerWidget(low, high)
-    if isinstance(field, (models.CharField, models.TextField)):
+    if isinstance(field, models.TextField):
+        return TextWidget(field.max_length, multiline=True)
+    if isinstance(field, models.CharField):
         return TextWidget(field.max_length)
     raise TypeError(f"Không có widget mặc định cho trường {field!r}")
 

@@ -67,12 +67,17 @@ class CellWidget(widgets.Widget):
 
 
 class TextWidget(CellWidget):
-    def __init__(self, max_length: int | None = None) -> None:
+    def __init__(self, max_length: int | None = None, multiline: bool = False) -> None:
         super().__init__()
         self.max_length = max_length
+        self.multiline = multiline
 
     def parse(self, value: Any) -> str:
-        text = cell_text(value)
+        if self.multiline and isinstance(value, str) and "\n" in value:
+            # Keep the lines of a list (members, notes); tidy each one.
+            text = "\n".join(normalize_text(line) for line in value.replace("\r\n", "\n").split("\n")).strip()
+        else:
+            text = cell_text(value)
         if self.max_length and len(text) > self.max_length:
             raise CellError(f"Dài quá {self.max_length} ký tự ({len(text)} ký tự).")
         return text
@@ -226,8 +231,32 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget, CellWidget):
         return self.format(value)
 
 
+def parse_unit_code(value: Any, level: str | None = None) -> str:
+    """An official unit code from a cell; a code typed as a number gets its leading zeros back."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        width = 5 if level == "commune" or value > 999 else 3 if value > 99 else 2
+        value = str(value).zfill(width)
+    code = cell_text(value)
+    if level == "commune" and not (code.isdigit() and len(code) == 5):
+        raise CellError(f"Mã xã '{code}' không hợp lệ: mã xã có 5 chữ số.")
+    if not code.isdigit() or len(code) not in (2, 3, 5):
+        raise CellError(f"Mã đơn vị '{code}' không hợp lệ (2, 3 hoặc 5 chữ số).")
+    return code
+
+
+class UnitCodeTextWidget(TextWidget):
+    """The official code of the row's own unit (a plain column, not a reference)."""
+
+    def parse(self, value: Any) -> str:
+        return parse_unit_code(value)
+
+
 class UnitCodeWidget(NaturalKeyWidget):
     """An administrative unit by its official code, among the units still in force."""
+
+    folded = False
 
     def __init__(self, level: str | None = None, label: str | None = None) -> None:
         from registry.models import AdministrativeUnit
@@ -241,20 +270,7 @@ class UnitCodeWidget(NaturalKeyWidget):
         self.level = level
 
     def parse(self, value: Any) -> str:
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, int):
-            # A code typed as a number lost its leading zeros: "01" became 1.
-            width = 5 if self.level == "commune" or value > 999 else 3 if value > 99 else 2
-            value = str(value).zfill(width)
-        code = cell_text(value)
-        if self.level == "commune" and not (code.isdigit() and len(code) == 5):
-            raise CellError(f"Mã xã '{code}' không hợp lệ: mã xã có 5 chữ số.")
-        if not code.isdigit() or len(code) not in (2, 3, 5):
-            raise CellError(f"Mã đơn vị '{code}' không hợp lệ (2, 3 hoặc 5 chữ số).")
-        return code
-
-    folded = False
+        return parse_unit_code(value, self.level)
 
     def match_key(self, key: str) -> str:
         return key

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from dataio.resources import EntityResource, col
-from dataio.widgets import NaturalKeyWidget, TextWidget, UnitCodeWidget
+from dataio.widgets import NaturalKeyWidget, UnitCodeTextWidget, UnitCodeWidget
 from registry.models import (
     AdministrativeUnit,
     AreaKind,
@@ -50,7 +50,7 @@ class AdministrativeUnitResource(EntityResource):
     }
     CODE_LENGTH = {UnitLevel.PROVINCE: 2, UnitLevel.DISTRICT: 3, UnitLevel.COMMUNE: 5}
 
-    code = col("code", "Mã đơn vị", UnitCodeWidget(), required=True)
+    code = col("code", "Mã đơn vị", UnitCodeTextWidget(max_length=5), required=True)
     name = col("name", "Tên")
     full_name = col("full_name", "Tên đầy đủ")
     kind = col("kind", "Loại đơn vị")
@@ -266,7 +266,7 @@ class SecurityModelResource(HostedResource):
     started_on = col("started_on", "Ngày bắt đầu")
     participants = col("participants", "Số người tham gia")
     status = col("status", "Tình trạng")
-    description = col("description", "Mô tả", TextWidget())
+    description = col("description", "Mô tả")
 
     class Meta:
         model = SecurityModel
@@ -308,7 +308,7 @@ class ModelReviewResource(EntityResource):
     reviewed_on = col("reviewed_on", "Ngày đánh giá")
     kind = col("kind", "Hình thức")
     effectiveness = catalogue(EffectivenessClass, "effectiveness", "Mức hiệu quả")
-    notes = col("notes", "Ghi chú", TextWidget())
+    notes = col("notes", "Ghi chú")
 
     class Meta:
         model = ModelReview

@@ -46,9 +46,7 @@ def csv_bytes(rows: list[list[Any]], delimiter: str = ",", bom: bool = False) ->
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
-def import_file(
-    entity: str, data: bytes, name: str, user: Any, *, dry_run: bool = False
-) -> ImportOutcome:
+def import_file(entity: str, data: bytes, name: str, user: Any, *, dry_run: bool = False) -> ImportOutcome:
     return run_import(get_resource(entity), io.BytesIO(data), name, user, dry_run=dry_run)
 
 
@@ -104,11 +102,39 @@ def zip_bomb_xlsx(inflated_gib: int = 2) -> bytes:
     for name, data, checksum, size in members:
         offset = out.tell()
         encoded = name.encode()
-        out.write(struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, checksum, len(data), size,
-                              len(encoded), 0) + encoded + data)
-        central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 8, 0, 0, checksum, len(data), size,
-                               len(encoded), 0, 0, 0, 0, 0, offset) + encoded
+        out.write(
+            struct.pack(
+                "<4s5H3L2H", b"PK\x03\x04", 20, 0, 8, 0, 0, checksum, len(data), size, len(encoded), 0
+            )
+            + encoded
+            + data
+        )
+        central += (
+            struct.pack(
+                "<4s6H3L5H2L",
+                b"PK\x01\x02",
+                20,
+                20,
+                0,
+                8,
+                0,
+                0,
+                checksum,
+                len(data),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                0,
+                offset,
+            )
+            + encoded
+        )
     start = out.tell()
     out.write(central)
-    out.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), start, 0))
+    out.write(
+        struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(members), len(members), len(central), start, 0)
+    )
     return out.getvalue()

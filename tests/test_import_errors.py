@@ -118,7 +118,10 @@ def test_oversized_file_is_refused_with_a_clear_message(tree, users, catalogues,
     data = csv_bytes(rows)
     assert len(data) == 2674
     outcome = import_file("areas", data, "to.csv", users.admin)
-    assert outcome.refused == "Tệp 2.674 byte vượt giới hạn 1.000 byte cho một lần nhập; hãy chia thành nhiều tệp."
+    assert (
+        outcome.refused
+        == "Tệp 2.674 byte vượt giới hạn 1.000 byte cho một lần nhập; hãy chia thành nhiều tệp."
+    )
     assert outcome.log.status == "refused"
     assert not ResidentialArea.objects.exists()
 
@@ -127,7 +130,10 @@ def test_too_many_rows_is_refused(tree, users, catalogues, settings):
     settings.IMPORT_MAX_ROWS = 5
     rows = [AREA_HEADER] + [["22615", f"Thôn {i}", "Thôn", 1, 1] for i in range(6)]
     outcome = import_file("areas", csv_bytes(rows), "nhieu.csv", users.admin)
-    assert outcome.refused == "Tệp có hơn 5 dòng dữ liệu, vượt giới hạn cho một lần nhập; hãy chia thành nhiều tệp."
+    assert (
+        outcome.refused
+        == "Tệp có hơn 5 dòng dữ liệu, vượt giới hạn cho một lần nhập; hãy chia thành nhiều tệp."
+    )
 
 
 def test_zip_bomb_is_refused_quickly_without_inflating(tree, users, catalogues):

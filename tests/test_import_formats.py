@@ -14,14 +14,23 @@ from tests.import_helpers import AREA_HEADER, csv_bytes, import_file, xls_bytes,
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
-ROWS = [AREA_HEADER, ["22615", "Thôn Ba Cẩm", "Thôn", 120, 480], ["22621", "Tổ dân phố 1", "Tổ dân phố", 80, ""]]
+ROWS = [
+    AREA_HEADER,
+    ["22615", "Thôn Ba Cẩm", "Thôn", 120, 480],
+    ["22621", "Tổ dân phố 1", "Tổ dân phố", 80, ""],
+]
 
 
 def _assert_imported(outcome) -> None:
     assert outcome.ok, outcome.message
     assert outcome.plan.counts == {"new": 2, "updated": 0, "unchanged": 0}
     area = ResidentialArea.objects.get(name="Thôn Ba Cẩm")
-    assert (area.commune.code, area.kind.name, area.households, area.population) == ("22615", "Thôn", 120, 480)
+    assert (area.commune.code, area.kind.name, area.households, area.population) == (
+        "22615",
+        "Thôn",
+        120,
+        480,
+    )
     other = ResidentialArea.objects.get(name="Tổ dân phố 1")
     assert other.population is None and other.name_search == "to dan pho 1"
 
