@@ -18,7 +18,7 @@ from django.db import models
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 
 from dataio.resources import Column, EntityResource, columns_of
-from dataio.widgets import FORMULA_TRIGGERS, NaturalKeyWidget
+from dataio.widgets import FORMULA_TRIGGERS, NaturalKeyWidget, UnitCodeTextWidget
 
 EXPORT_FORMATS = ("xlsx", "csv")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -143,10 +143,9 @@ def template_workbook(resource_class: type[EntityResource]) -> bytes:
             header.fill = required
         letter = _letter(index - 1)
         sheet.column_dimensions[letter].width = max(14, min(40, len(column.header) + 4))
-        if isinstance(column.widget, NaturalKeyWidget):
-            # Codes keep their leading zeros only as text.
-            for row in range(2, 1001):
-                sheet.cell(row=row, column=index).number_format = "@"
+        if isinstance(column.widget, (NaturalKeyWidget, UnitCodeTextWidget)):
+            # Codes keep their leading zeros only as text: the whole column is formatted as text.
+            sheet.column_dimensions[letter].number_format = "@"
     guide = workbook.create_sheet("Hướng dẫn")
     guide.append(["Cột", "Tên tiếng Anh (cũng được chấp nhận)", "Bắt buộc", "Ghi chú"])
     for column in columns:

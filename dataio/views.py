@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import time
 from pathlib import Path
 
 from django.conf import settings
@@ -25,6 +26,7 @@ from registry.models import AdministrativeUnit
 from registry.scoping import get_scoped_object_or_404
 
 PENDING_KEY = "dataio_pending"
+PENDING_MAX_AGE = 24 * 3600
 UPLOAD_DIR = "imports"
 
 
@@ -37,6 +39,14 @@ def _pending_dir() -> Path:
     path = Path(settings.MEDIA_ROOT) / UPLOAD_DIR
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def _forget_stale_uploads() -> None:
+    """Previewed files nobody confirmed are dropped after a day."""
+    cutoff = time.time() - PENDING_MAX_AGE
+    for stale in _pending_dir().iterdir():
+        if stale.stat().st_mtime < cutoff:
+            stale.unlink(missing_ok=True)
 
 
 def _index_context(request: HttpRequest, form: ImportForm | None = None) -> dict:
@@ -73,6 +83,7 @@ def index(request: HttpRequest) -> HttpResponse:
     )
     token = ""
     if outcome.ok and outcome.plan.changed:
+        _forget_stale_uploads()
         token = secrets.token_urlsafe(16)
         path = _pending_dir() / f"{token}.{outcome.log.file_format}"
         upload.seek(0)

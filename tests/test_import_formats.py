@@ -88,7 +88,8 @@ def libreoffice_like_xlsx(rows: list[list], empty_rows: int) -> bytes:
             if info.filename == "xl/worksheets/sheet1.xml":
                 text = re.sub(r'<dimension ref="[^"]+"', '<dimension ref="A1:AMJ1048576"', data.decode())
                 empty = "".join(
-                    f'<row r="{r}" s="1" customFormat="true" ht="12.8"><c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>'
+                    f'<row r="{r}" s="1" customFormat="true" ht="12.8">'
+                    f'<c r="A{r}" s="1"/><c r="B{r}" s="1"/></row>'
                     for r in range(first, first + empty_rows)
                 )
                 data = text.replace("</sheetData>", empty + "</sheetData>").encode()

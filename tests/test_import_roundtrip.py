@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import io
 
 import pytest
 from django.core.management import CommandError, call_command
