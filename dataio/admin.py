@@ -4,9 +4,21 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 
-from dataio.entities import all_entities
+from dataio.entities import all_entities, slug_for
 from dataio.exporters import export_response
 from dataio.models import ImportLog
+
+
+class ImportLinksMixin:
+    """For a ModelAdmin of an importable model: "import from file" and "template" buttons on its
+    list, leading to the import page (the same preview, checks and single write)."""
+
+    change_list_template = "admin/dataio/change_list_import.html"
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
+        resource = next((r for _, r in all_entities() if r._meta.model is self.model), None)
+        extra = {"dataio_entity": slug_for(resource) if resource else None}
+        return super().changelist_view(request, {**extra, **(extra_context or {})})
 
 
 @admin.register(ImportLog)

@@ -107,7 +107,7 @@ class Plan:
 
 class _Planner:
     def __init__(self, resource_class: type[EntityResource], table: Table, user: User) -> None:
-        self.resource = resource_class()
+        self.resource = resource_class(user)
         self.model = resource_class._meta.model
         self.columns = columns_of(resource_class)
         self.by_key = {c.key: c for c in self.columns}
@@ -497,7 +497,7 @@ def write_plan(plan: Plan, user: User | None = None) -> None:
     """
     if not plan.ok:
         raise ImportFailed(plan.summary())
-    resource = plan.resource_class()
+    resource = plan.resource_class(user)
     model = plan.resource_class._meta.model
     table = model._meta.db_table
     now = timezone.now()

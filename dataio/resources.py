@@ -58,6 +58,10 @@ class EntityResource(resources.ModelResource):
     #: Short Vietnamese name of the entity, for pages and file names.
     label: str = ""
 
+    def __init__(self, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.user = user  # who imports: rules of a resource may depend on it
+
     def existing_queryset(self) -> models.QuerySet:
         """Rows a file may update (e.g. only the units still in force)."""
         return self._meta.model._default_manager.all()

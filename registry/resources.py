@@ -72,6 +72,9 @@ class AdministrativeUnitResource(EntityResource):
         problems = []
         if len(code) != self.CODE_LENGTH[level]:
             problems.append(("code", f"Mã đơn vị cấp này phải có {self.CODE_LENGTH[level]} chữ số."))
+        if level == UnitLevel.PROVINCE and not getattr(self.user, "is_admin", False):
+            # Every other unit is checked through its parent's scope; a province has none.
+            problems.append(("level", "Chỉ quản trị hệ thống được thêm, sửa đơn vị cấp tỉnh."))
         if level == UnitLevel.PROVINCE and parent:
             problems.append(("parent", "Đơn vị cấp tỉnh không có đơn vị cấp trên."))
         elif level != UnitLevel.PROVINCE and not parent:

@@ -159,3 +159,18 @@ def test_users_without_the_import_action_cannot_import(tree, users, catalogues):
         with pytest.raises(PermissionDenied):
             import_file("areas", csv_bytes(rows), "a.csv", user)
     assert not ResidentialArea.objects.exists()
+
+
+def test_a_province_row_is_out_of_scope_for_anyone_but_administrators(tree, users, catalogues, monkeypatch):
+    monkeypatch.setitem(ROLE_ACTIONS, Role.PROVINCE_STAFF, frozenset(Action))
+    rows = [
+        ["Mã đơn vị", "Tên", "Tên đầy đủ", "Loại đơn vị", "Cấp", "Mã đơn vị cấp trên"],
+        ["60", "Mới", "Tỉnh Mới", "Tỉnh", "Cấp tỉnh", ""],
+        ["22627", "Khánh Trung", "Xã Khánh Trung", "Xã", "Cấp xã", "573"],
+        ["22901", "Phước Hà", "Xã Phước Hà", "Xã", "Cấp xã", "58"],
+    ]
+    outcome = import_file("units", csv_bytes(rows), "dv.csv", users.province_staff)
+    assert errors_of(outcome) == [
+        (2, "Cấp", "Chỉ quản trị hệ thống được thêm, sửa đơn vị cấp tỉnh."),
+        (4, "Mã đơn vị cấp trên", "Đơn vị '58' (Tỉnh Ninh Thuận) nằm ngoài phạm vi bạn được phép nhập."),
+    ]

@@ -177,3 +177,12 @@ def test_admin_export_action_downloads_the_selection_in_the_import_layout(client
         ["22615", "Khánh Bình", "Xã Khánh Bình", "Xã", "Cấp xã", "573"],
         ["573", "Khánh Vĩnh", "Huyện Khánh Vĩnh", "Huyện", "Cấp huyện", "56"],
     ]
+
+
+def test_admin_lists_of_importable_models_link_to_the_import_page(client, tree, users):
+    _login(client, users.admin)
+    page = client.get(reverse("admin:registry_administrativeunit_changelist")).content.decode()
+    assert f'href="{reverse("dataio:index")}?entity=units"' in page
+    assert reverse("dataio:template", args=["units"]) in page
+    logs = client.get(reverse("admin:dataio_importlog_changelist")).content.decode()
+    assert reverse("dataio:index") in logs
