@@ -38,10 +38,6 @@ def vi_number(value: int) -> str:
     return f"{value:,}".replace(",", ".")
 
 
-def max_upload_bytes() -> int:
-    return settings.IMPORT_MAX_UPLOAD_BYTES
-
-
 def detect_format(head: bytes, filename: str) -> str:
     if head.startswith(b"PK\x03\x04"):
         return "xlsx"
@@ -170,7 +166,8 @@ def _read_csv(data: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
         raise FileRefused(f"Tệp CSV sai định dạng ở dòng {reader.line_num}: {exc}") from None
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
+    """A size for people: 25,0 MB, or bytes when small."""
     return f"{size / 1_000_000:.1f} MB".replace(".", ",") if size >= 100_000 else f"{vi_number(size)} byte"
 
 
@@ -180,10 +177,10 @@ def read_table(data: IO[bytes], filename: str, size: int | None = None) -> Table
         data.seek(0, io.SEEK_END)
         size = data.tell()
     data.seek(0)
-    limit = max_upload_bytes()
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if size > limit:
         raise FileRefused(
-            f"Tệp {_megabytes(size)} vượt giới hạn {_megabytes(limit)} cho một lần nhập; "
+            f"Tệp {megabytes(size)} vượt giới hạn {megabytes(limit)} cho một lần nhập; "
             "hãy chia thành nhiều tệp."
         )
     if size == 0:

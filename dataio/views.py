@@ -21,6 +21,7 @@ from dataio.entities import all_entities, get_resource
 from dataio.exporters import EXPORT_FORMATS, export_response, template_workbook
 from dataio.forms import ImportForm
 from dataio.models import ImportLog
+from dataio.readers import megabytes, vi_number
 from dataio.services import ImportOutcome, run_import
 from registry.models import AdministrativeUnit
 from registry.scoping import get_scoped_object_or_404
@@ -55,8 +56,8 @@ def _index_context(request: HttpRequest, form: ImportForm | None = None) -> dict
         "entities": all_entities(),
         "export_formats": EXPORT_FORMATS,
         "logs": ImportLog.objects.restrict(request.user, Action.IMPORT).select_related("user")[:20],
-        "max_mb": settings.IMPORT_MAX_UPLOAD_BYTES / 1_000_000,
-        "max_rows": settings.IMPORT_MAX_ROWS,
+        "max_size": megabytes(settings.IMPORT_MAX_UPLOAD_BYTES),
+        "max_rows": vi_number(settings.IMPORT_MAX_ROWS),
     }
 
 
@@ -69,8 +70,7 @@ def index(request: HttpRequest) -> HttpResponse:
     # Refuse an oversized upload from its declared length, before reading the body.
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_UPLOAD_BYTES + 64 * 1024:
         messages.error(
-            request,
-            f"Tệp vượt giới hạn {settings.IMPORT_MAX_UPLOAD_BYTES / 1_000_000:.1f} MB cho một lần nhập.",
+            request, f"Tệp vượt giới hạn {megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)} cho một lần nhập."
         )
         return render(request, "dataio/index.html", _index_context(request), status=413)
     form = ImportForm(request.POST, request.FILES)
