@@ -430,7 +430,28 @@ class _Planner:
                 plan.counts[UNCHANGED] += 1
                 self._result(RowResult(row.number, UNCHANGED, label))
         plan.errors.sort(key=lambda issue: issue.row)
+        self._name_references(stored)
         return plan
+
+    def _name_references(self, stored: list[Column]) -> None:
+        """Changes of foreign keys in the preview show natural keys, not ids (one query per column)."""
+        by_header = {c.header: c for c in stored if c.is_fk}
+        ids: dict[str, set] = defaultdict(set)
+        for result in self.plan.results:
+            for header, old, new in result.changes:
+                if header in by_header:
+                    ids[header] |= {old, new} - {None}
+        names = {}
+        for header, pks in ids.items():
+            widget = by_header[header].widget
+            names[header] = dict(
+                widget.model._default_manager.filter(pk__in=pks).values_list("pk", widget.field)
+            )
+        for result in self.plan.results:
+            result.changes = [
+                (h, names[h].get(old, old), names[h].get(new, new)) if h in names else (h, old, new)
+                for h, old, new in result.changes
+            ]
 
     def _result(self, result: RowResult) -> None:
         if len(self.plan.results) < PREVIEW_ROWS:

@@ -200,3 +200,16 @@ def test_command_raises_for_errors_refusals_and_users_without_import(tree, users
     with pytest.raises(CommandError, match="Không thấy tệp"):
         call_command("import_data", "areas", str(tmp_path / "none.csv"))
     assert not ResidentialArea.objects.exists()
+
+
+def test_preview_names_changed_references_instead_of_ids(tree, users, catalogues):
+    import_file("areas", csv_bytes([AREA_HEADER, ["22615", "Thôn 1", "Thôn", 10, 40]]), "a.csv", users.admin)
+    outcome = import_file(
+        "areas",
+        csv_bytes([AREA_HEADER, ["22615", "Thôn 1", "Buôn", 10, 40]]),
+        "b.csv",
+        users.admin,
+        dry_run=True,
+    )
+    assert outcome.plan.results[0].changes == [("Loại khu dân cư", "Thôn", "Buôn")]
+    assert ResidentialArea.objects.get().kind.name == "Thôn"
