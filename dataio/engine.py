@@ -488,7 +488,9 @@ def _copy_rows(cursor: Any, table: str, columns: list[str], rows: Iterable[list[
         buffer.write("\n")
     buffer.seek(0)
     quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
+    # copy_expert is psycopg's own: wrap it so that errors become Django's (IntegrityError …).
+    with connection.wrap_database_errors:
+        cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
 
 
 def _writable_fields(model: type[models.Model]) -> list[models.Field]:

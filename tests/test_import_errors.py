@@ -174,3 +174,20 @@ def test_a_province_row_is_out_of_scope_for_anyone_but_administrators(tree, user
         (2, "Cấp", "Chỉ quản trị hệ thống được thêm, sửa đơn vị cấp tỉnh."),
         (4, "Mã đơn vị cấp trên", "Đơn vị '58' (Tỉnh Ninh Thuận) nằm ngoài phạm vi bạn được phép nhập."),
     ]
+
+
+def test_a_database_constraint_broken_by_the_file_saves_nothing(tree, users, catalogues):
+    # Two active committees for one commune: only the database knows that rule.
+    rows = [
+        [*COMMITTEE_HEADER, "Đang hoạt động"],
+        ["22621", "9/QĐ", "01/02/2024", "Lê Văn D", 9, "Có"],
+        ["22615", "1/QĐ", "15/01/2024", "Nguyễn Văn A", 12, "Có"],
+        ["22615", "2/QĐ", "20/01/2024", "Trần Văn B", 10, "Có"],
+    ]
+    outcome = import_file("committees", csv_bytes(rows), "bcd.csv", users.admin)
+    assert outcome.failed == (
+        "Không ghi được vì dữ liệu vi phạm ràng buộc của cơ sở dữ liệu "
+        "(one_active_committee_per_commune); không có thay đổi nào được lưu."
+    )
+    assert outcome.log.status == "failed"
+    assert not SteeringCommittee.objects.exists()
