@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import IO, Any
 
@@ -78,9 +78,18 @@ def _is_empty(cells: list[Any]) -> bool:
     return all(c is None or (isinstance(c, str) and not c.strip()) for c in cells)
 
 
-def _collect(numbered: Iterator[tuple[int, list[Any]]], max_rows: int) -> tuple[int, list[Any], list]:
-    """Header (first non-empty row) and data rows; stops at a long empty run; enforces the row limit."""
+HEADER_SEARCH_ROWS = 10  # title lines above the header ("DANH SÁCH KHU DÂN CƯ …") are skipped
+
+
+def _collect(
+    numbered: Iterator[tuple[int, list[Any]]], max_rows: int, is_header: Callable[[str], bool] | None
+) -> tuple[int, list[Any], list]:
+    """Header and data rows; stops at a long empty run; enforces the row limit.
+
+    The header is the first of the first non-empty rows holding a known column name (``is_header``),
+    or the first non-empty row."""
     header_row, header = 0, None
+    leading: list[tuple[int, list[Any]]] = []  # non-empty rows while the header is not settled
     rows: list[tuple[int, list[Any]]] = []
     empty_run = 0
     for number, cells in numbered:
@@ -91,7 +100,14 @@ def _collect(numbered: Iterator[tuple[int, list[Any]]], max_rows: int) -> tuple[
             continue
         empty_run = 0
         if header is None:
-            header_row, header = number, cells
+            leading.append((number, cells))
+            if is_header is None or any(isinstance(c, str) and is_header(c) for c in cells):
+                header_row, header = number, cells  # what came before it are title lines
+                leading = []
+            elif len(leading) >= HEADER_SEARCH_ROWS:
+                (header_row, header), *rest = leading
+                rows.extend(rest)
+                leading = []
             continue
         rows.append((number, cells))
         if len(rows) > max_rows:
@@ -99,6 +115,9 @@ def _collect(numbered: Iterator[tuple[int, list[Any]]], max_rows: int) -> tuple[
                 f"Tệp có hơn {vi_number(max_rows)} dòng dữ liệu, vượt giới hạn cho một lần nhập; "
                 "hãy chia thành nhiều tệp."
             )
+    if header is None and leading:  # a short file with no known column name
+        (header_row, header), *rest = leading
+        rows.extend(rest)
     return header_row, header or [], rows
 
 
@@ -171,8 +190,15 @@ def megabytes(size: int) -> str:
     return f"{size / 1_000_000:.1f} MB".replace(".", ",") if size >= 100_000 else f"{vi_number(size)} byte"
 
 
-def read_table(data: IO[bytes], filename: str, size: int | None = None) -> Table:
-    """Read the first sheet of an uploaded file; raise :class:`FileRefused` with a clear message."""
+def read_table(
+    data: IO[bytes],
+    filename: str,
+    size: int | None = None,
+    is_header: Callable[[str], bool] | None = None,
+) -> Table:
+    """Read the first sheet of an uploaded file; raise :class:`FileRefused` with a clear message.
+
+    ``is_header`` tells a known column name, to find the header below any title lines."""
     if size is None:
         data.seek(0, io.SEEK_END)
         size = data.tell()
@@ -188,7 +214,7 @@ def read_table(data: IO[bytes], filename: str, size: int | None = None) -> Table
     fmt = detect_format(data.read(8), filename)
     data.seek(0)
     reader = {"xlsx": _read_xlsx, "xls": _read_xls, "csv": _read_csv}[fmt]
-    header_row, header, rows = _collect(reader(data), settings.IMPORT_MAX_ROWS)
+    header_row, header, rows = _collect(reader(data), settings.IMPORT_MAX_ROWS, is_header)
     if not header:
         raise FileRefused("Tệp không có dòng tiêu đề (tên cột) nào.")
     return Table(fmt, ["" if h is None else str(h) for h in header], header_row, rows)

@@ -7,6 +7,7 @@ chosen from the model field unless given) and its natural key. See ``dataio/READ
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -162,3 +163,9 @@ def columns_of(resource_class: type[EntityResource]) -> tuple[Column, ...]:
             )
         )
     return tuple(result)
+
+
+def header_matcher(resource_class: type[EntityResource]) -> Callable[[str], bool]:
+    """Whether a cell is one of the resource's column names (Vietnamese or English, any case)."""
+    names = {name for column in columns_of(resource_class) for name in column.headers()}
+    return lambda text: fold(text.strip().rstrip("*")) in names

@@ -14,7 +14,7 @@ from dataio.engine import ImportFailed, Plan, make_plan, write_plan
 from dataio.entities import slug_for
 from dataio.models import ImportLog
 from dataio.readers import FileRefused, read_table
-from dataio.resources import EntityResource
+from dataio.resources import EntityResource, header_matcher
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -63,7 +63,7 @@ def run_import(
     )
     outcome = ImportOutcome(log)
     try:
-        table = read_table(data, filename, size)
+        table = read_table(data, filename, size, is_header=header_matcher(resource_class))
     except FileRefused as exc:
         outcome.refused = str(exc)
         return _finish(outcome, ImportLog.Status.REFUSED)

@@ -112,3 +112,11 @@ def test_blank_lines_and_rows_inside_the_data_are_skipped_and_numbers_stay_sprea
     rows = [AREA_HEADER, ["22615", "Thôn A", "Thôn", 1, 2], [], ["22615", "Thôn B", "Thôn", "x", 2]]
     outcome = import_file("areas", csv_bytes(rows), "blank.csv", users.admin)
     assert [(i.row, i.column) for i in outcome.plan.errors] == [(4, "Số hộ")]
+
+
+def test_title_lines_above_the_header_are_skipped(tree, users, catalogues):
+    rows = [["DANH SÁCH KHU DÂN CƯ XÃ KHÁNH BÌNH"], ["(kèm theo báo cáo số 12/BC)"], [], *ROWS]
+    outcome = import_file("areas", xlsx_bytes(rows), "tieu-de.xlsx", users.admin)
+    assert outcome.log.status == "ok"
+    assert [r.row for r in outcome.plan.results] == [5, 6]
+    _assert_imported(outcome)
