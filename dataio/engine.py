@@ -9,10 +9,11 @@ table and one UPDATE for the changed ones. Nothing is written unless the plan ha
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -155,7 +156,7 @@ class _Planner:
             (
                 c,
                 i,
-                c.widget.parse,
+                _memoised(c.widget.parse) if c.is_fk else c.widget.parse,
                 c.required,
                 isinstance(c.widget, TextWidget) and c.model_field is not None and not c.model_field.null,
             )
@@ -201,7 +202,7 @@ class _Planner:
 
     def _resolve_plain(self, rows: list[_Row], column: Column) -> None:
         widget: NaturalKeyWidget = column.widget
-        match = widget.match_key
+        match = functools.cache(widget.match_key)
         keys = {match(r.values[column.key]) for r in rows if r.values.get(column.key) is not None}
         if not keys:
             return
@@ -456,6 +457,25 @@ class _Planner:
     def _result(self, result: RowResult) -> None:
         if len(self.plan.results) < PREVIEW_ROWS:
             self.plan.results.append(result)
+
+
+def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Reference columns repeat a few values (commune codes, type names): parse each once."""
+    seen: dict[Any, Any] = {}
+
+    def cached(raw: Any) -> Any:
+        try:
+            result = seen[raw]
+        except KeyError:
+            try:
+                result = seen[raw] = parse(raw)
+            except CellError as exc:
+                result = seen[raw] = exc
+        if isinstance(result, CellError):
+            raise result
+        return result
+
+    return cached
 
 
 def make_plan(resource_class: type[EntityResource], table: Table, user: User) -> Plan:
