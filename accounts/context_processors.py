@@ -48,6 +48,7 @@ MENU: list[tuple[str, list[tuple[str, str, Action]]]] = [
     (
         "Quản trị",
         [
+            ("Nhập dữ liệu", "dataio:index", Action.IMPORT),
             ("Nhật ký thay đổi", "audit:change_list", Action.IMPORT),  # administrators only
         ],
     ),

@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "certification",
     "audit",
     "dashboard",
+    "dataio",
 ]
 
 MIDDLEWARE = [
@@ -199,6 +200,13 @@ CERTIFICATION_ATTACHMENT_MAX_BYTES = env_int("CERTIFICATION_ATTACHMENT_MAX_BYTES
 # --- Dashboards --------------------------------------------------------------------------------
 # The year dashboards and reports open on; unset: the latest year with certification records.
 DASHBOARD_DEFAULT_YEAR = env_int("DASHBOARD_DEFAULT_YEAR", 0) or None
+
+# --- Bulk import ---------------------------------------------------------------------------------
+IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 25_000_000)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 200_000)
+# An xlsx is a zip: refuse one whose members would inflate beyond this, or inflate suspiciously well.
+IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 400_000_000)
+IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200)
 
 # --- Forms, tables ------------------------------------------------------------------------------
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

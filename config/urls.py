@@ -17,6 +17,7 @@ urlpatterns = [
     path("certification/", include("certification.urls")),
     path("audit/", include("audit.urls")),
     path("dashboard/", include("dashboard.urls")),
+    path("import/", include("dataio.urls")),
 ]
 
 handler500 = "config.views.server_error"

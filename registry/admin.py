@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
+from dataio.admin import ImportLinksMixin
 from registry.models import (
     AdministrativeUnit,
     AreaKind,
@@ -22,7 +23,7 @@ from registry.models import (
 )
 
 
-class ScopedAdmin(admin.ModelAdmin):
+class ScopedAdmin(ImportLinksMixin, admin.ModelAdmin):
     """Rows come through the scoping mechanism; counting every row on each page is skipped."""
 
     show_full_result_count = False

@@ -129,3 +129,6 @@ def browser_login(page, username: str, password: str = PASSWORD) -> None:
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
+
+
+from tests.import_helpers import catalogues, fast_passwords  # noqa: E402, F401 - import tests' fixtures

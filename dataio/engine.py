@@ -1,0 +1,655 @@
+"""The import engine: a file's rows → a plan (every error, every new/updated/unchanged row) →
+one set-based write in a single transaction.
+
+Foreign keys are resolved by natural key with one query per referenced column, existing rows are
+fetched with one query, and the write is a COPY of the new rows plus a COPY into a temporary
+table and one UPDATE for the changed ones. Nothing is written unless the plan has no errors.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import io
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, models, transaction
+from django.utils import timezone
+
+from dataio.readers import Table
+from dataio.resources import Column, EntityResource, columns_of
+from dataio.widgets import CellError, NaturalKeyWidget, TextWidget, UnitCodeWidget
+from registry.models import AdministrativeUnit
+from registry.text import fold
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+logger = logging.getLogger(__name__)
+
+NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
+STATUS_LABELS = {NEW: "Thêm mới", UPDATED: "Cập nhật", UNCHANGED: "Không đổi"}
+PREVIEW_ROWS = 500  # rows kept for the preview page; counts cover all rows
+
+
+@dataclass(frozen=True)
+class Issue:
+    row: int
+    column: str
+    message: str
+
+
+@dataclass
+class RowResult:
+    row: int
+    status: str
+    label: str
+    changes: list[tuple[str, Any, Any]] = field(default_factory=list)
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+
+@dataclass
+class _Row:
+    number: int
+    values: dict[str, Any]
+    bad: bool = False
+    resolved: dict[str, Any] = field(default_factory=dict)  # key → pk (or _Pending)
+    existing: dict[str, Any] | None = None
+    key: tuple = ()
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """A reference to a row of the same file not yet written (a district above its communes)."""
+
+    key: tuple
+
+
+@dataclass
+class Plan:
+    resource_class: type[EntityResource]
+    format: str
+    errors: list[Issue] = field(default_factory=list)
+    results: list[RowResult] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=lambda: {NEW: 0, UPDATED: 0, UNCHANGED: 0})
+    total: int = 0
+    inserts: list[_Row] = field(default_factory=list)
+    updates: list[_Row] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.counts[NEW] or self.counts[UPDATED])
+
+    @property
+    def error_rows(self) -> int:
+        return len({issue.row for issue in self.errors})
+
+    def summary(self) -> str:
+        if self.errors:
+            return f"{len(self.errors)} lỗi ở {self.error_rows} dòng: chưa ghi gì vào cơ sở dữ liệu."
+        if not self.changed:
+            return f"Không có thay đổi: {self.counts[UNCHANGED]} dòng đã có sẵn và giống hệt tệp."
+        return (
+            f"Thêm mới {self.counts[NEW]}, cập nhật {self.counts[UPDATED]}, "
+            f"không đổi {self.counts[UNCHANGED]} dòng."
+        )
+
+
+class _Planner:
+    def __init__(self, resource_class: type[EntityResource], table: Table, user: User) -> None:
+        self.resource = resource_class(user)
+        self.model = resource_class._meta.model
+        self.columns = columns_of(resource_class)
+        self.by_key = {c.key: c for c in self.columns}
+        self.table = table
+        self.user = user
+        self.plan = Plan(resource_class, table.format)
+        self.key_parts = self._key_parts()
+
+    def error(self, row: int, column: Column | str, message: str) -> None:
+        header = column.header if isinstance(column, Column) else column
+        self.plan.errors.append(Issue(row, header, message))
+
+    # --- header ---------------------------------------------------------------------------------
+
+    def map_header(self) -> list[tuple[Column, int]] | None:
+        lookup: dict[str, Column] = {}
+        for column in self.columns:
+            for name in column.headers():
+                lookup[name] = column
+        present: dict[str, int] = {}
+        row = self.table.header_row
+        for index, raw in enumerate(self.table.header):
+            name = fold(raw.strip().rstrip("*"))
+            if not name:
+                continue
+            column = lookup.get(name)
+            if column is None:
+                self.error(row, raw.strip(), "Cột không được hỗ trợ (kiểm tra chính tả hoặc tải tệp mẫu).")
+            elif column.key in present:
+                self.error(row, raw.strip(), f"Cột '{column.header}' xuất hiện hai lần.")
+            else:
+                present[column.key] = index
+        missing = [c for c in self.columns if c.required and c.key not in present]
+        for column in missing:
+            self.error(row, column, f"Thiếu cột bắt buộc '{column.header}'.")
+        if missing or any(i.message.endswith("hai lần.") for i in self.plan.errors):
+            return None
+        return [(self.by_key[key], index) for key, index in present.items()]
+
+    # --- cells ----------------------------------------------------------------------------------
+
+    def parse_rows(self, mapping: list[tuple[Column, int]]) -> list[_Row]:
+        rows = []
+        prepared = [
+            (
+                c,
+                i,
+                _memoised(c.widget.parse) if c.is_fk else c.widget.parse,
+                c.required,
+                isinstance(c.widget, TextWidget) and c.model_field is not None and not c.model_field.null,
+            )
+            for c, i in mapping
+        ]
+        for number, cells in self.table.rows:
+            values: dict[str, Any] = {}
+            bad = False
+            width = len(cells)
+            for column, index, parse, required, blank_text in prepared:
+                raw = cells[index] if index < width else None
+                if raw is None or (raw.__class__ is str and not raw.strip()):
+                    if required:
+                        self.error(number, column, "Thiếu giá trị bắt buộc.")
+                        bad = True
+                    if blank_text:
+                        values[column.key] = ""
+                    elif column.model_field is None or column.model_field.null:
+                        values[column.key] = None
+                    # else: a NOT NULL field with a default (a yes/no) left empty is not given
+                    continue
+                try:
+                    values[column.key] = parse(raw)
+                except CellError as exc:
+                    self.error(number, column, str(exc))
+                    values[column.key] = None
+                    bad = True
+            rows.append(_Row(number, values, bad))
+        return rows
+
+    # --- foreign keys ---------------------------------------------------------------------------
+
+    def resolve(self, rows: list[_Row], present: set[str]) -> None:
+        fk_columns = [c for c in self.columns if c.is_fk and c.key in present]
+        # Columns that others are named within (a commune) are resolved first.
+        fk_columns.sort(key=lambda c: c.widget.within is not None)
+        for column in fk_columns:
+            widget: NaturalKeyWidget = column.widget
+            if widget.within:
+                self._resolve_within(rows, column)
+            else:
+                self._resolve_plain(rows, column)
+
+    def _resolve_plain(self, rows: list[_Row], column: Column) -> None:
+        widget: NaturalKeyWidget = column.widget
+        match = functools.cache(widget.match_key)
+        keys = {match(r.values[column.key]) for r in rows if r.values.get(column.key) is not None}
+        if not keys:
+            return
+        candidates = widget.candidates()
+        if isinstance(widget, UnitCodeWidget):
+            found = {
+                u["code"]: u
+                for u in candidates.filter(code__in=keys).values("pk", "code", "level", "full_name")
+            }
+            editable = set(
+                AdministrativeUnit.objects.editable_by(self.user)
+                .filter(pk__in=[u["pk"] for u in found.values()])
+                .values_list("pk", flat=True)
+            )
+        else:
+            if not widget.folded:
+                candidates = candidates.filter(**{f"{widget.field}__in": keys})
+            # else: names match without diacritics or case, so the (small) catalogue is read whole
+            found = {}
+            for item in candidates.values("pk", widget.field):
+                found.setdefault(match(item[widget.field]), item)
+            editable = None
+        self_ref = widget.model is self.model
+        file_keys = self._file_keys(rows) if self_ref else set()
+        for row in rows:
+            key = row.values.get(column.key)
+            if key is None:
+                continue
+            target = found.get(match(key))
+            if target is None:
+                if self_ref and (key,) in file_keys:
+                    row.resolved[column.key] = _Pending((key,))
+                    continue
+                self.error(row.number, column, f"Không tìm thấy {widget.label} '{key}'.")
+                row.bad = True
+                continue
+            if isinstance(widget, UnitCodeWidget):
+                if widget.level and target["level"] != widget.level:
+                    self.error(row.number, column, f"'{key}' ({target['full_name']}) không phải là cấp xã.")
+                    row.bad = True
+                    continue
+                if target["pk"] not in editable:
+                    self.error(
+                        row.number,
+                        column,
+                        f"Đơn vị '{key}' ({target['full_name']}) nằm ngoài phạm vi bạn được phép nhập.",
+                    )
+                    row.bad = True
+                    continue
+            row.resolved[column.key] = target["pk"]
+
+    def _resolve_within(self, rows: list[_Row], column: Column) -> None:
+        widget: NaturalKeyWidget = column.widget
+        parent_ids = {
+            r.resolved[widget.within]
+            for r in rows
+            if r.values.get(column.key) is not None and widget.within in r.resolved
+        }
+        if not parent_ids:
+            for row in rows:  # the column it is named within is missing or bad
+                if row.values.get(column.key) is not None and not row.bad:
+                    within = self.by_key[widget.within]
+                    self.error(row.number, column, f"Cần '{within.header}' để xác định {widget.label}.")
+                    row.bad = True
+            return
+        within_attr = f"{widget.within_field}_id"
+        found: dict[tuple, list[int]] = defaultdict(list)
+        for item in (
+            widget.candidates()
+            .filter(**{f"{within_attr}__in": parent_ids})
+            .values("pk", within_attr, widget.field)
+        ):
+            found[(item[within_attr], widget.match_key(item[widget.field]))].append(item["pk"])
+        for row in rows:
+            key = row.values.get(column.key)
+            if key is None or widget.within not in row.resolved:
+                continue
+            pks = found.get((row.resolved[widget.within], widget.match_key(key)), [])
+            within = self.by_key[widget.within]
+            if len(pks) != 1:
+                problem = "Không tìm thấy" if not pks else "Có nhiều hơn một"
+                self.error(
+                    row.number,
+                    column,
+                    f"{problem} {widget.label} '{key}' thuộc {within.header.lower()} "
+                    f"'{row.values.get(widget.within)}'.",
+                )
+                row.bad = True
+                continue
+            row.resolved[column.key] = pks[0]
+
+    # --- natural keys, existing rows --------------------------------------------------------------
+
+    def _key_parts(self) -> list[tuple[str, str]]:
+        parts = []
+        for key in self.resource.natural_key:
+            column = self.by_key[key]
+            kind = "fk" if column.is_fk else "fold" if isinstance(column.widget, TextWidget) else "raw"
+            parts.append((key, kind))
+        return parts
+
+    def _file_keys(self, rows: list[_Row]) -> set[tuple]:
+        # Keys of the file's rows before resolution: only single-column keys can be referenced.
+        key = self.resource.natural_key
+        return {(r.values.get(key[0]),) for r in rows} if len(key) == 1 else set()
+
+    def row_key(self, row: _Row) -> tuple:
+        key = []
+        for name, kind in self.key_parts:
+            if kind == "fk":
+                key.append(row.resolved.get(name))
+            elif kind == "fold":
+                key.append(fold(row.values.get(name)))
+            else:
+                key.append(row.values.get(name))
+        return tuple(key)
+
+    def fetch_existing(self, rows: list[_Row]) -> dict[tuple, dict[str, Any]]:
+        natural_key = self.resource.natural_key
+        stored = [c for c in self.columns if c.stored]
+        names = ["pk", *{c.attname for c in stored}]
+        queryset = self.resource.existing_queryset()
+        first = self.by_key[natural_key[0]]
+        if first.is_fk:
+            ids = {r.resolved.get(first.key) for r in rows} - {None}
+            queryset = queryset.filter(**{f"{first.attname}__in": ids})
+        else:
+            queryset = queryset.filter(**{f"{first.attname}__in": {r.values.get(first.key) for r in rows}})
+        existing: dict[tuple, dict[str, Any]] = {}
+        for item in queryset.values(*names):
+            key = []
+            for name in natural_key:
+                column = self.by_key[name]
+                value = item[column.attname]
+                key.append(fold(value) if isinstance(column.widget, TextWidget) else value)
+            existing[tuple(key)] = item
+        editable = set(
+            self.model._default_manager.editable_by(self.user)
+            .filter(pk__in=[item["pk"] for item in existing.values()])
+            .values_list("pk", flat=True)
+        )
+        for key in [k for k, item in existing.items() if item["pk"] not in editable]:
+            existing[key]["_out_of_scope"] = True
+        return existing
+
+    # --- the plan -------------------------------------------------------------------------------
+
+    def build(self) -> Plan:
+        plan = self.plan
+        plan.total = len(self.table.rows)
+        mapping = self.map_header()
+        if mapping is None:
+            return plan
+        present = {c.key for c, _ in mapping}
+        missing_key = [k for k in self.resource.natural_key if k not in present]
+        if missing_key:
+            return plan
+        rows = self.parse_rows(mapping)
+        self.resolve(rows, present)
+        for row in rows:
+            for key, message in self.resource.validate_row(row.values):
+                self.error(row.number, self.by_key[key], message)
+                row.bad = True
+        seen: dict[tuple, int] = {}
+        for row in rows:
+            if row.bad:
+                continue
+            key = row.key = self.row_key(row)
+            if key in seen:
+                headers = ", ".join(self.by_key[k].header for k in self.resource.natural_key)
+                self.error(
+                    row.number,
+                    self.by_key[self.resource.natural_key[-1]],
+                    f"Trùng với dòng {seen[key]} (cùng {headers}).",
+                )
+                row.bad = True
+                continue
+            seen[key] = row.number
+        good = [r for r in rows if not r.bad]
+        existing = self.fetch_existing(good) if good else {}
+        stored = [c for c in self.columns if c.stored and c.key in present]
+        label_keys = self.resource.natural_key
+        extract = [(c.key, c.attname, c.is_fk) for c in stored]
+        for row in good:
+            current = existing.get(row.key)
+            label = (
+                " · ".join(str(row.values.get(k) or "") for k in label_keys)
+                if len(plan.results) < PREVIEW_ROWS
+                else ""
+            )
+            if current is not None and current.get("_out_of_scope"):
+                self.error(
+                    row.number, self.by_key[label_keys[0]], "Dòng này thuộc phạm vi bạn không được sửa."
+                )
+                continue
+            values, resolved = row.values, row.resolved
+            new_values = {
+                attname: resolved.get(key) if is_fk else values[key]
+                for key, attname, is_fk in extract
+                if key in values
+            }
+            row.values = new_values
+            if current is None:
+                plan.counts[NEW] += 1
+                plan.inserts.append(row)
+                self._result(RowResult(row.number, NEW, label))
+                continue
+            changes = [
+                (c.header, current[c.attname], new_values[c.attname])
+                for c in stored
+                if c.attname in new_values and current[c.attname] != new_values[c.attname]
+            ]
+            # Columns left empty but not given keep their value: every update writes the same columns.
+            row.values = {c.attname: current[c.attname] for c in stored} | new_values
+            row.existing = current
+            problems = self.resource.check_update(current, new_values) if changes else []
+            for key, message in problems:
+                self.error(row.number, self.by_key[key], message)
+            if problems:
+                continue
+            if changes:
+                plan.counts[UPDATED] += 1
+                plan.updates.append(row)
+                self._result(RowResult(row.number, UPDATED, label, changes))
+            else:
+                plan.counts[UNCHANGED] += 1
+                self._result(RowResult(row.number, UNCHANGED, label))
+        plan.errors.sort(key=lambda issue: issue.row)
+        self._name_references(stored)
+        return plan
+
+    def _name_references(self, stored: list[Column]) -> None:
+        """Changes of foreign keys in the preview show natural keys, not ids (one query per column)."""
+        by_header = {c.header: c for c in stored if c.is_fk}
+        ids: dict[str, set] = defaultdict(set)
+        for result in self.plan.results:
+            for header, old, new in result.changes:
+                if header in by_header:
+                    ids[header] |= {old, new} - {None}
+        names = {}
+        for header, pks in ids.items():
+            widget = by_header[header].widget
+            names[header] = dict(
+                widget.model._default_manager.filter(pk__in=pks).values_list("pk", widget.field)
+            )
+        for result in self.plan.results:
+            result.changes = [
+                (h, names[h].get(old, old), names[h].get(new, new)) if h in names else (h, old, new)
+                for h, old, new in result.changes
+            ]
+
+    def _result(self, result: RowResult) -> None:
+        if len(self.plan.results) < PREVIEW_ROWS:
+            self.plan.results.append(result)
+
+
+def _memoised(parse: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Reference columns repeat a few values (commune codes, type names): parse each once."""
+    seen: dict[Any, Any] = {}
+
+    def cached(raw: Any) -> Any:
+        try:
+            result = seen[raw]
+        except KeyError:
+            try:
+                result = seen[raw] = parse(raw)
+            except CellError as exc:
+                result = seen[raw] = exc
+        if isinstance(result, CellError):
+            raise result
+        return result
+
+    return cached
+
+
+def make_plan(resource_class: type[EntityResource], table: Table, user: User) -> Plan:
+    """Validate every row of ``table`` for ``user`` and work out what an import would do."""
+    return _Planner(resource_class, table, user).build()
+
+
+# --- writing --------------------------------------------------------------------------------------
+
+
+def _copy_text(value: Any) -> str:
+    if value is None:
+        return "\\N"
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    text = str(value)
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
+
+
+def _copy_rows(cursor: Any, table: str, columns: list[str], rows: Iterable[list[Any]]) -> None:
+    buffer = io.StringIO()
+    for values in rows:
+        buffer.write("\t".join(_copy_text(v) for v in values))
+        buffer.write("\n")
+    buffer.seek(0)
+    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
+    # copy_expert is psycopg's own: wrap it so that errors become Django's (IntegrityError …).
+    with connection.wrap_database_errors:
+        cursor.copy_expert(f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN", buffer)
+
+
+def _writable_fields(model: type[models.Model]) -> list[models.Field]:
+    return [
+        f
+        for f in model._meta.concrete_fields
+        if not f.primary_key and not isinstance(f, models.GeneratedField)
+    ]
+
+
+def _self_reference(plan: Plan) -> Column | None:
+    for column in columns_of(plan.resource_class):
+        if column.stored and column.is_fk and column.widget.model is plan.resource_class._meta.model:
+            return column
+    return None
+
+
+class ImportFailed(Exception):
+    """The write could not be done; nothing was saved. The message is for the user."""
+
+
+def write_plan(plan: Plan, user: User | None = None) -> None:
+    """Write a checked plan: every new and changed row in one transaction, or nothing.
+
+    This is the one place where an import writes; history rows (django-simple-history) belong
+    here too, see :func:`record_history`.
+    """
+    if not plan.ok:
+        raise ImportFailed(plan.summary())
+    resource = plan.resource_class(user)
+    model = plan.resource_class._meta.model
+    table = model._meta.db_table
+    now = timezone.now()
+    fields = _writable_fields(model)
+    reference = _self_reference(plan)
+    with transaction.atomic(), connection.cursor() as cursor:
+        written: dict[Any, int] = {}
+        for wave in _waves_of(plan, reference):
+            rows = []
+            for row in wave:
+                if reference is not None:
+                    target = row.resolved.get(reference.key)
+                    if isinstance(target, _Pending):
+                        row.values[reference.attname] = written[target.key[0]]
+                rows.append(_full_row(row.values, fields, now))
+            resource.before_insert(rows)
+            _copy_rows(
+                cursor, table, [f.column for f in fields], ([r[f.attname] for f in fields] for r in rows)
+            )
+            if reference is not None:
+                written.update(_written_keys(plan, resource, wave))
+        if plan.updates:
+            _update_rows(cursor, plan, resource, now)
+        record_history(model, now, [r.existing["pk"] for r in plan.updates], user)
+
+
+def _waves_of(plan: Plan, reference: Column | None) -> list[list[_Row]]:
+    if reference is None:
+        return [plan.inserts] if plan.inserts else []
+    key_name = plan.resource_class.natural_key[0]
+    remaining = list(plan.inserts)
+    waves: list[list[_Row]] = []
+    written: set[Any] = set()
+    while remaining:
+        wave = [
+            r
+            for r in remaining
+            if not isinstance(r.resolved.get(reference.key), _Pending)
+            or r.resolved[reference.key].key[0] in written
+        ]
+        if not wave:
+            raise ImportFailed("Các dòng tham chiếu vòng tròn tới nhau (đơn vị cấp trên).")
+        waves.append(wave)
+        written |= {r.values[_attname(plan, key_name)] for r in wave}
+        in_wave = {id(r) for r in wave}
+        remaining = [r for r in remaining if id(r) not in in_wave]
+    return waves
+
+
+def _attname(plan: Plan, key: str) -> str:
+    return next(c.attname for c in columns_of(plan.resource_class) if c.key == key)
+
+
+def _written_keys(plan: Plan, resource: EntityResource, wave: list[_Row]) -> dict[Any, int]:
+    attname = _attname(plan, plan.resource_class.natural_key[0])
+    keys = [r.values[attname] for r in wave]
+    return dict(resource.existing_queryset().filter(**{f"{attname}__in": keys}).values_list(attname, "pk"))
+
+
+def _full_row(values: dict[str, Any], fields: list[models.Field], now: datetime.datetime) -> dict[str, Any]:
+    row = {}
+    for f in fields:
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            row[f.attname] = now
+        elif f.attname in values:
+            row[f.attname] = values[f.attname]
+        else:
+            row[f.attname] = f.get_default()
+    return row
+
+
+def _update_rows(cursor: Any, plan: Plan, resource: EntityResource, now: datetime.datetime) -> None:
+    model = plan.resource_class._meta.model
+    by_attname = {f.attname: f for f in _writable_fields(model)}
+    names = list(plan.updates[0].values)
+    auto = [a for a, f in by_attname.items() if getattr(f, "auto_now", False)]
+    rows = []
+    for row in plan.updates:
+        values = {"id": row.existing["pk"], **row.values, **dict.fromkeys(auto, now)}
+        rows.append(values)
+    resource.before_update(rows)
+    names = [n for n in rows[0] if n != "id"]
+    fields = [by_attname[n] for n in names]
+    temp = "dataio_update"
+    definition = ", ".join(f"{connection.ops.quote_name(f.column)} {f.db_type(connection)}" for f in fields)
+    cursor.execute(f"CREATE TEMPORARY TABLE {temp} (id bigint PRIMARY KEY, {definition}) ON COMMIT DROP")
+    _copy_rows(
+        cursor, temp, ["id", *[f.column for f in fields]], ([r["id"], *[r[n] for n in names]] for r in rows)
+    )
+    assignments = ", ".join(
+        f"{connection.ops.quote_name(f.column)} = u.{connection.ops.quote_name(f.column)}" for f in fields
+    )
+    # Names come from the model's metadata; values went in through COPY.
+    table = connection.ops.quote_name(model._meta.db_table)
+    sql = f"UPDATE {table} AS t SET {assignments} FROM {temp} AS u WHERE t.id = u.id"  # noqa: S608
+    cursor.execute(sql)
+    cursor.execute(f"DROP TABLE {temp}")
+
+
+def record_history(
+    model: type[models.Model], written_at: datetime.datetime, updated_pks: list[int], user: User | None
+) -> None:
+    """Hook for the audit trail: bulk writes bypass model signals, so history belongs here.
+
+    The models carry no django-simple-history ``HistoricalRecords`` yet, so there is nothing to
+    write. When they do, insert the history rows here set-based, one
+    ``INSERT INTO <historical table> SELECT … FROM <table>`` for the new rows (``created_at =
+    written_at``) and one for ``updated_pks``; ``bulk_create_with_history`` needs model instances
+    and would forgo COPY.
+    """
+    if hasattr(model, "history"):
+        logger.warning("Nhập hàng loạt %s chưa ghi lịch sử thay đổi (simple_history).", model._meta.label)

@@ -1,0 +1,37 @@
+"""The importable entities: URL slug → resource class (dotted path, imported on first use).
+
+Adding an entity is one line here plus its resource class; see ``dataio/README.md``.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404
+from django.utils.module_loading import import_string
+
+from dataio.resources import EntityResource
+
+ENTITIES: dict[str, str] = {
+    "units": "registry.resources.AdministrativeUnitResource",
+    "areas": "registry.resources.ResidentialAreaResource",
+    "organisations": "registry.resources.OrganisationResource",
+    "committees": "registry.resources.SteeringCommitteeResource",
+    "forces": "registry.resources.ForceUnitResource",
+    "models": "registry.resources.SecurityModelResource",
+    "model-reviews": "registry.resources.ModelReviewResource",
+}
+
+
+def get_resource(slug: str) -> type[EntityResource]:
+    try:
+        return import_string(ENTITIES[slug])
+    except KeyError:
+        raise Http404(f"Không có loại dữ liệu '{slug}'.") from None
+
+
+def all_entities() -> list[tuple[str, type[EntityResource]]]:
+    return [(slug, get_resource(slug)) for slug in ENTITIES]
+
+
+def slug_for(resource_class: type[EntityResource]) -> str:
+    path = f"{resource_class.__module__}.{resource_class.__qualname__}"
+    return next(slug for slug, dotted in ENTITIES.items() if dotted == path)

@@ -1,0 +1,179 @@
+"""Exports of any (already scoped, already filtered) queryset to xlsx or csv.
+
+Text cells that a spreadsheet program would take for a formula are neutralised with a leading
+single quote; numbers and dates stay typed. The importer strips that quote again, so an export
+re-imports unchanged.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+from django.db import models
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+
+from dataio.resources import Column, EntityResource, columns_of
+from dataio.widgets import FORMULA_TRIGGERS, NaturalKeyWidget, UnitCodeTextWidget
+
+EXPORT_FORMATS = ("xlsx", "csv")
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def neutralise(value: Any) -> Any:
+    """Make a text cell inert in spreadsheet programs; leave numbers and dates alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def _value(obj: Any, column: Column) -> Any:
+    value = obj
+    for part in column.attribute.split("__"):
+        value = getattr(value, part, None)
+        if value is None:
+            break
+    return neutralise(column.widget.format(value))
+
+
+def export_rows(queryset: models.QuerySet, resource_class: type[EntityResource]) -> Iterator[list[Any]]:
+    """Header then one list of cells per row; a constant number of queries whatever the size."""
+    columns = columns_of(resource_class)
+    related = {c.attribute for c in columns if isinstance(c.widget, NaturalKeyWidget)}
+    queryset = queryset.select_related(*related) if related else queryset
+    yield [c.header for c in columns]
+    for obj in queryset.iterator(chunk_size=2000):
+        yield [_value(obj, c) for c in columns]
+
+
+def write_xlsx(rows: Iterator[list[Any]], target: Any, sheet_title: str = "Dữ liệu") -> None:
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(sheet_title[:31])
+    header = next(rows)
+    bold = Font(bold=True)
+    cells = []
+    for title in header:
+        cell = WriteOnlyCell(sheet, value=title)
+        cell.font = bold
+        cells.append(cell)
+    sheet.append(cells)
+    for index in range(len(header)):
+        sheet.column_dimensions[_letter(index)].width = max(12, min(40, len(header[index]) + 4))
+    for row in rows:
+        out = []
+        for value in row:
+            if isinstance(value, datetime.date):
+                cell = WriteOnlyCell(sheet, value=value)
+                cell.number_format = "DD/MM/YYYY"
+                out.append(cell)
+            else:
+                # Text stays text (the data type is set explicitly so "=…" is never a formula).
+                cell = WriteOnlyCell(sheet, value=value)
+                if isinstance(value, str):
+                    cell.data_type = "s"
+                out.append(cell)
+        sheet.append(out)
+    workbook.save(target)
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return get_column_letter(index + 1)
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def _csv_lines(rows: Iterator[list[Any]]) -> Iterator[str]:
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # BOM: Excel then opens the UTF-8 file with the right accents
+    for row in rows:
+        yield writer.writerow(
+            [
+                v.strftime("%d/%m/%Y") if isinstance(v, datetime.date) else ("" if v is None else v)
+                for v in row
+            ]
+        )
+
+
+def export_response(
+    queryset: models.QuerySet, resource_class: type[EntityResource], fmt: str, filename: str
+) -> HttpResponse | StreamingHttpResponse:
+    """A download of ``queryset`` (already scoped and filtered by the caller) as xlsx or csv."""
+    rows = export_rows(queryset, resource_class)
+    if fmt == "csv":
+        response = StreamingHttpResponse(_csv_lines(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        return response
+    if fmt != "xlsx":
+        raise ValueError(f"Định dạng xuất không hỗ trợ: {fmt}")
+    spool = tempfile.SpooledTemporaryFile(max_size=20 * 1024 * 1024)  # noqa: SIM115 - closed by the response
+    write_xlsx(rows, spool, resource_class.label or "Dữ liệu")
+    spool.seek(0)
+    return FileResponse(spool, as_attachment=True, filename=f"{filename}.xlsx", content_type=XLSX_TYPE)
+
+
+def template_workbook(resource_class: type[EntityResource]) -> bytes:
+    """The downloadable template: headers, one sample row, and a sheet explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+
+    columns = columns_of(resource_class)
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "Dữ liệu"
+    sheet.append([c.header for c in columns])
+    sheet.append([resource_class.sample.get(c.key) for c in columns])
+    required = PatternFill("solid", fgColor="FFF2CC")
+    for index, column in enumerate(columns, start=1):
+        header = sheet.cell(row=1, column=index)
+        header.font = Font(bold=True)
+        if column.required:
+            header.fill = required
+        letter = _letter(index - 1)
+        sheet.column_dimensions[letter].width = max(14, min(40, len(column.header) + 4))
+        if isinstance(column.widget, (NaturalKeyWidget, UnitCodeTextWidget)):
+            # Codes keep their leading zeros only as text: the whole column is formatted as text.
+            sheet.column_dimensions[letter].number_format = "@"
+    guide = workbook.create_sheet("Hướng dẫn")
+    guide.append(["Cột", "Tên tiếng Anh (cũng được chấp nhận)", "Bắt buộc", "Ghi chú"])
+    for column in columns:
+        guide.append([column.header, column.key, "Có" if column.required else "", _hint(column)])
+    for letter, width in zip("ABCD", (34, 30, 10, 70), strict=True):
+        guide.column_dimensions[letter].width = width
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _hint(column: Column) -> str:
+    from dataio import widgets
+
+    widget = column.widget
+    if column.help_text:
+        return column.help_text
+    if isinstance(widget, widgets.UnitCodeWidget):
+        return "Mã chính thức của đơn vị (nhập dạng văn bản để giữ số 0 đầu)."
+    if isinstance(widget, NaturalKeyWidget):
+        where = " trong xã/phường đã ghi" if widget.within else ""
+        return f"Tên {widget.label}{where}, đúng như trong danh mục."
+    if isinstance(widget, widgets.ChoiceWidget):
+        return "Một trong: " + ", ".join(widget.labels.values())
+    if isinstance(widget, widgets.DateCellWidget):
+        return "Ngày dạng ngày/tháng/năm, ví dụ 15/03/2024."
+    if isinstance(widget, widgets.IntegerWidget):
+        return "Số nguyên" + (f" ≥ {widget.min_value}" if widget.min_value is not None else "") + "."
+    if isinstance(widget, widgets.BooleanCellWidget):
+        return "'Có' hoặc 'Không' (để trống: Có)."
+    return ""

@@ -1,0 +1,276 @@
+"""Cell converters: one spreadsheet cell ⇄ one Python value, with Vietnamese messages.
+
+They subclass django-import-export's widgets so that a resource built from them still works with
+the library's own ``export()``/``import_data()``; our engine calls the fast ``parse``/``format``
+pair instead of ``clean``/``render``. ``parse`` gets a non-empty cell (str, int, float, date,
+datetime or bool, as the readers give them) and raises :class:`CellError` with a message for the
+user.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from django.db import models
+from import_export import widgets
+
+from registry.text import fold, normalize_text
+
+# A text cell starting with one of these is a formula to a spreadsheet program.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the message is shown to the user as is."""
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text: 12.0 → "12", dates as dd/mm/yyyy, an export's "'=…" back to "=…"."""
+    if isinstance(value, str):
+        text = normalize_text(value)
+        if len(text) > 1 and text[0] == "'" and text[1] in FORMULA_TRIGGERS:
+            return text[1:]
+        return text
+    if isinstance(value, bool):
+        return "Có" if value else "Không"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime.datetime):
+        value = value.date()
+    if isinstance(value, datetime.date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+class CellWidget(widgets.Widget):
+    """Base: text in, text out."""
+
+    def parse(self, value: Any) -> Any:
+        return cell_text(value)
+
+    def format(self, value: Any) -> Any:
+        return "" if value is None else value
+
+    # django-import-export's own entry points, so the library can use the same rules.
+    def clean(self, value: Any, row: Any = None, **kwargs: Any) -> Any:
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return self.parse(value)
+        except CellError as exc:
+            raise ValueError(str(exc)) from exc
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> Any:
+        return self.format(value)
+
+
+class TextWidget(CellWidget):
+    def __init__(self, max_length: int | None = None, multiline: bool = False) -> None:
+        super().__init__()
+        self.max_length = max_length
+        self.multiline = multiline
+
+    def parse(self, value: Any) -> str:
+        if self.multiline and isinstance(value, str) and "\n" in value:
+            # Keep the lines of a list (members, notes); tidy each one.
+            text = "\n".join(normalize_text(line) for line in value.replace("\r\n", "\n").split("\n")).strip()
+        else:
+            text = cell_text(value)
+        if self.max_length and len(text) > self.max_length:
+            raise CellError(f"Dài quá {self.max_length} ký tự ({len(text)} ký tự).")
+        return text
+
+    def format(self, value: Any) -> str:
+        return value or ""
+
+
+_GROUPED = re.compile(r"-?\d{1,3}(?:([.,\s])\d{3})(?:\1\d{3})*")
+
+
+class IntegerWidget(CellWidget):
+    def __init__(self, min_value: int | None = None, max_value: int | None = None) -> None:
+        super().__init__()
+        self.min_value = min_value
+        self.max_value = max_value
+
+    def parse(self, value: Any) -> int:
+        if isinstance(value, bool):
+            raise CellError("Phải là một số nguyên.")
+        if isinstance(value, int):
+            number = value
+        elif isinstance(value, float):
+            if not value.is_integer():
+                raise CellError(f"'{value}' không phải là số nguyên.")
+            number = int(value)
+        else:
+            text = str(value).strip()
+            if _GROUPED.fullmatch(text):  # 1.234 or 1,234 or 1 234: thousands separators
+                text = re.sub(r"[.,\s]", "", text)
+            try:
+                number = int(text)
+            except ValueError:
+                raise CellError(f"'{text}' không phải là số nguyên.") from None
+        if self.min_value is not None and number < self.min_value:
+            raise CellError(f"Phải lớn hơn hoặc bằng {self.min_value} (đang là {number}).")
+        if self.max_value is not None and number > self.max_value:
+            raise CellError(f"Phải nhỏ hơn hoặc bằng {self.max_value} (đang là {number}).")
+        return number
+
+    def format(self, value: Any) -> Any:
+        return value  # numbers stay numbers in xlsx (and are never neutralised)
+
+
+_DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
+class DateCellWidget(CellWidget):
+    def parse(self, value: Any) -> datetime.date:
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        text = str(value).strip()
+        match = _DATE.fullmatch(text.split(" ")[0])
+        if match:
+            day, month, year = (
+                match.group(1, 2, 3) if match.group(1) else (match.group(6), match.group(5), match.group(4))
+            )
+            try:
+                return datetime.date(int(year), int(month), int(day))
+            except ValueError:
+                pass
+        raise CellError(f"'{text}' không phải là ngày hợp lệ (dạng ngày/tháng/năm, ví dụ 15/03/2024).")
+
+    def format(self, value: Any) -> Any:
+        return value
+
+
+_TRUE = {"co", "x", "1", "true", "yes", "dung", "c", "y"}
+_FALSE = {"khong", "0", "false", "no", "sai", "k", "n"}
+
+
+class BooleanCellWidget(CellWidget):
+    def parse(self, value: Any) -> bool:
+        if isinstance(value, bool):
+            return value
+        key = fold(cell_text(value))
+        if key in _TRUE:
+            return True
+        if key in _FALSE:
+            return False
+        raise CellError(f"'{cell_text(value)}' không hợp lệ: ghi 'Có' hoặc 'Không'.")
+
+    def format(self, value: Any) -> str:
+        return "" if value is None else ("Có" if value else "Không")
+
+
+class ChoiceWidget(CellWidget):
+    """A choice given by its Vietnamese label ("Sơ kết") or its stored value ("interim")."""
+
+    def __init__(self, choices: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.labels = {value: str(label) for value, label in choices}
+        self.lookup = {fold(str(label)): value for value, label in choices}
+        self.lookup.update({fold(value): value for value, _ in choices})
+
+    def parse(self, value: Any) -> str:
+        text = cell_text(value)
+        try:
+            return self.lookup[fold(text)]
+        except KeyError:
+            allowed = ", ".join(f"'{label}'" for label in self.labels.values())
+            raise CellError(f"'{text}' không hợp lệ; chọn một trong: {allowed}.") from None
+
+    def format(self, value: Any) -> str:
+        return self.labels.get(value, value or "")
+
+
+class NaturalKeyWidget(widgets.ForeignKeyWidget, CellWidget):
+    """A foreign key written as the target's natural key (a unit's code, a type's name).
+
+    ``within`` names another column of the same resource whose resolved object the target must
+    belong to through ``within_field``: a residential area is named within its commune. The
+    engine resolves all keys of a column with one query; ``parse`` only normalises the key.
+    ``queryset`` limits the candidates (e.g. only units still in force).
+    """
+
+    def __init__(
+        self,
+        model: type[models.Model],
+        field: str = "name",
+        *,
+        within: str | None = None,
+        within_field: str = "commune",
+        queryset: models.QuerySet | None = None,
+        label: str | None = None,
+    ) -> None:
+        super().__init__(model, field)
+        self.within = within
+        self.within_field = within_field
+        self._queryset = queryset
+        self.label = label or str(model._meta.verbose_name)
+
+    def candidates(self) -> models.QuerySet:
+        return (self._queryset if self._queryset is not None else self.model._default_manager).all()
+
+    def parse(self, value: Any) -> str:
+        return cell_text(value)
+
+    folded = True  # keys match whatever their diacritics and case
+
+    def match_key(self, key: str) -> str:
+        """What two spellings of the same key have in common (names: diacritics and case folded)."""
+        return fold(key)
+
+    def format(self, value: Any) -> str:
+        return "" if value is None else getattr(value, self.field)
+
+    def render(self, value: Any, obj: Any = None, **kwargs: Any) -> str:
+        return self.format(value)
+
+
+def parse_unit_code(value: Any, level: str | None = None) -> str:
+    """An official unit code from a cell; a code typed as a number gets its leading zeros back."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int):
+        width = 5 if level == "commune" or value > 999 else 3 if value > 99 else 2
+        value = str(value).zfill(width)
+    code = cell_text(value)
+    if level == "commune" and not (code.isdigit() and len(code) == 5):
+        raise CellError(f"Mã xã '{code}' không hợp lệ: mã xã có 5 chữ số.")
+    if not code.isdigit() or len(code) not in (2, 3, 5):
+        raise CellError(f"Mã đơn vị '{code}' không hợp lệ (2, 3 hoặc 5 chữ số).")
+    return code
+
+
+class UnitCodeTextWidget(TextWidget):
+    """The official code of the row's own unit (a plain column, not a reference)."""
+
+    def parse(self, value: Any) -> str:
+        return parse_unit_code(value)
+
+
+class UnitCodeWidget(NaturalKeyWidget):
+    """An administrative unit by its official code, among the units still in force."""
+
+    folded = False
+
+    def __init__(self, level: str | None = None, label: str | None = None) -> None:
+        from registry.models import AdministrativeUnit
+
+        super().__init__(
+            AdministrativeUnit,
+            "code",
+            queryset=AdministrativeUnit.objects.filter(valid_to__isnull=True),
+            label=label or "đơn vị hành chính",
+        )
+        self.level = level
+
+    def parse(self, value: Any) -> str:
+        return parse_unit_code(value, self.level)
+
+    def match_key(self, key: str) -> str:
+        return key

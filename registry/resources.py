@@ -1,0 +1,319 @@
+"""Import/export resources of the registry: Vietnamese headers, foreign keys by natural key.
+
+Each resource is declared once and registered in ``dataio.entities``; the engine in ``dataio``
+does the reading, checking and writing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from dataio.resources import EntityResource, col
+from dataio.widgets import NaturalKeyWidget, UnitCodeTextWidget, UnitCodeWidget
+from registry.models import (
+    AdministrativeUnit,
+    AreaKind,
+    EffectivenessClass,
+    ForceType,
+    ForceUnit,
+    ModelReview,
+    ModelType,
+    Organisation,
+    OrganisationType,
+    ResidentialArea,
+    SecurityModel,
+    SteeringCommittee,
+    UnitLevel,
+)
+
+COMMUNE_CODE = "Mã xã"
+
+
+def commune_column(attribute: str = "commune") -> Any:
+    return col(attribute, COMMUNE_CODE, UnitCodeWidget(level=UnitLevel.COMMUNE, label="xã/phường"))
+
+
+def catalogue(model: type, attribute: str, header: str) -> Any:
+    return col(attribute, header, NaturalKeyWidget(model, "name", label=str(model._meta.verbose_name)))
+
+
+class AdministrativeUnitResource(EntityResource):
+    label = "Đơn vị hành chính"
+    natural_key = ("code",)
+    sample = {
+        "code": "22615",
+        "name": "Khánh Bình",
+        "full_name": "Xã Khánh Bình",
+        "kind": "Xã",
+        "level": "Cấp xã",
+        "parent": "573",
+    }
+    CODE_LENGTH = {UnitLevel.PROVINCE: 2, UnitLevel.DISTRICT: 3, UnitLevel.COMMUNE: 5}
+
+    code = col("code", "Mã đơn vị", UnitCodeTextWidget(max_length=5), required=True)
+    name = col("name", "Tên")
+    full_name = col("full_name", "Tên đầy đủ")
+    kind = col("kind", "Loại đơn vị")
+    level = col("level", "Cấp")
+    parent = col("parent", "Mã đơn vị cấp trên", UnitCodeWidget(label="đơn vị cấp trên"))
+
+    class Meta:
+        model = AdministrativeUnit
+        fields = ("code", "name", "full_name", "kind", "level", "parent")
+        import_id_fields = ("code",)
+
+    def existing_queryset(self) -> Any:
+        return AdministrativeUnit.objects.filter(valid_to__isnull=True)
+
+    def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        code, level, parent = values.get("code"), values.get("level"), values.get("parent")
+        if not code or not level:
+            return []
+        problems = []
+        if len(code) != self.CODE_LENGTH[level]:
+            problems.append(("code", f"Mã đơn vị cấp này phải có {self.CODE_LENGTH[level]} chữ số."))
+        if level == UnitLevel.PROVINCE and not getattr(self.user, "is_admin", False):
+            # Every other unit is checked through its parent's scope; a province has none.
+            problems.append(("level", "Chỉ quản trị hệ thống được thêm, sửa đơn vị cấp tỉnh."))
+        if level == UnitLevel.PROVINCE and parent:
+            problems.append(("parent", "Đơn vị cấp tỉnh không có đơn vị cấp trên."))
+        elif level != UnitLevel.PROVINCE and not parent:
+            problems.append(("parent", "Thiếu mã đơn vị cấp trên."))
+        elif parent and (len(parent) >= len(code) or (level == UnitLevel.DISTRICT and len(parent) != 2)):
+            problems.append(("parent", f"Đơn vị cấp trên '{parent}' không đúng cấp."))
+        return problems
+
+    def check_update(self, current: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
+        if "parent_id" in new and new["parent_id"] != current["parent_id"]:
+            return [
+                (
+                    "parent",
+                    "Không đổi đơn vị cấp trên của đơn vị đã có ở đây: sắp xếp lại địa giới dùng lệnh "
+                    "import_admin_units với ngày hiệu lực.",
+                )
+            ]
+        return []
+
+    def before_insert(self, rows: list[dict[str, Any]]) -> None:
+        parents = dict(
+            AdministrativeUnit.objects.filter(pk__in={r["parent_id"] for r in rows} - {None}).values_list(
+                "pk", "path"
+            )
+        )
+        for row in rows:
+            row["path"] = f"{parents.get(row['parent_id'], '')}{row['code']}/"
+
+
+class ResidentialAreaResource(EntityResource):
+    label = "Khu dân cư"
+    natural_key = ("commune", "name")
+    sample = {"commune": "22615", "name": "Thôn Ba Cẩm", "kind": "Thôn", "households": 120, "population": 480}
+
+    commune = commune_column()
+    name = col("name", "Tên thôn/tổ dân phố")
+    kind = catalogue(AreaKind, "kind", "Loại khu dân cư")
+    households = col("households", "Số hộ")
+    population = col("population", "Số nhân khẩu")
+    is_active = col("is_active", "Đang tồn tại")
+
+    class Meta:
+        model = ResidentialArea
+        fields = ("commune", "name", "kind", "households", "population", "is_active")
+        import_id_fields = ("commune", "name")
+
+
+class OrganisationResource(EntityResource):
+    label = "Cơ quan, doanh nghiệp, nhà trường"
+    natural_key = ("commune", "name")
+    sample = {
+        "commune": "22615",
+        "name": "Trường THCS Khánh Bình",
+        "org_type": "Trường trung học cơ sở",
+        "address": "Thôn Ba Cẩm",
+        "staff_count": 35,
+    }
+
+    commune = commune_column()
+    name = col("name", "Tên cơ quan, doanh nghiệp, nhà trường")
+    org_type = catalogue(OrganisationType, "org_type", "Loại cơ quan, doanh nghiệp, nhà trường")
+    address = col("address", "Địa chỉ")
+    staff_count = col("staff_count", "Số cán bộ, nhân viên")
+    is_active = col("is_active", "Đang hoạt động")
+
+    class Meta:
+        model = Organisation
+        fields = ("commune", "name", "org_type", "address", "staff_count", "is_active")
+        import_id_fields = ("commune", "name")
+
+
+class SteeringCommitteeResource(EntityResource):
+    label = "Ban chỉ đạo"
+    natural_key = ("commune", "decision_number")
+    sample = {
+        "commune": "22615",
+        "decision_number": "15/QĐ-UBND",
+        "decision_date": "15/01/2024",
+        "head_name": "Nguyễn Văn A",
+        "head_position": "Chủ tịch UBND xã",
+        "member_count": 12,
+    }
+
+    commune = commune_column()
+    decision_number = col("decision_number", "Số quyết định")
+    decision_date = col("decision_date", "Ngày quyết định")
+    head_name = col("head_name", "Trưởng ban")
+    head_position = col("head_position", "Chức vụ trưởng ban")
+    member_count = col("member_count", "Số thành viên")
+    members = col("members", "Thành viên")
+    is_active = col("is_active", "Đang hoạt động")
+
+    class Meta:
+        model = SteeringCommittee
+        fields = (
+            "commune",
+            "decision_number",
+            "decision_date",
+            "head_name",
+            "head_position",
+            "member_count",
+            "members",
+            "is_active",
+        )
+        import_id_fields = ("commune", "decision_number")
+
+
+def _host_columns() -> dict[str, Any]:
+    return {
+        "area": col(
+            "area",
+            "Khu dân cư",
+            NaturalKeyWidget(ResidentialArea, "name", within="commune", label="khu dân cư"),
+        ),
+        "organisation": col(
+            "organisation",
+            "Cơ quan, doanh nghiệp, nhà trường",
+            NaturalKeyWidget(
+                Organisation, "name", within="commune", label="cơ quan, doanh nghiệp, nhà trường"
+            ),
+        ),
+    }
+
+
+class HostedResource(EntityResource):
+    def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        if values.get("area") and values.get("organisation"):
+            return [("organisation", "Chỉ ghi một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường.")]
+        return []
+
+
+class ForceUnitResource(HostedResource):
+    label = "Lực lượng nòng cốt"
+    natural_key = ("commune", "name")
+    sample = {
+        "commune": "22615",
+        "name": "Tổ bảo vệ ANTT thôn Ba Cẩm",
+        "force_type": "Tổ bảo vệ an ninh, trật tự",
+        "area": "Thôn Ba Cẩm",
+        "member_count": 5,
+        "leader_name": "Trần Văn B",
+        "established_on": "01/07/2024",
+    }
+
+    commune = commune_column()
+    name = col("name", "Tên lực lượng")
+    force_type = catalogue(ForceType, "force_type", "Loại lực lượng")
+    area = _host_columns()["area"]
+    organisation = _host_columns()["organisation"]
+    member_count = col("member_count", "Số thành viên")
+    leader_name = col("leader_name", "Người phụ trách")
+    leader_position = col("leader_position", "Chức vụ người phụ trách")
+    established_on = col("established_on", "Ngày thành lập")
+    decision_number = col("decision_number", "Số quyết định thành lập")
+    status = col("status", "Tình trạng")
+
+    class Meta:
+        model = ForceUnit
+        fields = (
+            "commune",
+            "name",
+            "force_type",
+            "area",
+            "organisation",
+            "member_count",
+            "leader_name",
+            "leader_position",
+            "established_on",
+            "decision_number",
+            "status",
+        )
+        import_id_fields = ("commune", "name")
+
+
+class SecurityModelResource(HostedResource):
+    label = "Mô hình tự quản về ANTT"
+    natural_key = ("commune", "name")
+    sample = {
+        "commune": "22615",
+        "name": "Camera an ninh thôn Ba Cẩm",
+        "model_type": "Camera an ninh",
+        "area": "Thôn Ba Cẩm",
+        "started_on": "01/03/2023",
+        "participants": 40,
+    }
+
+    commune = commune_column()
+    name = col("name", "Tên mô hình")
+    model_type = catalogue(ModelType, "model_type", "Loại mô hình")
+    area = _host_columns()["area"]
+    organisation = _host_columns()["organisation"]
+    started_on = col("started_on", "Ngày bắt đầu")
+    participants = col("participants", "Số người tham gia")
+    status = col("status", "Tình trạng")
+    description = col("description", "Mô tả")
+
+    class Meta:
+        model = SecurityModel
+        fields = (
+            "commune",
+            "name",
+            "model_type",
+            "area",
+            "organisation",
+            "started_on",
+            "participants",
+            "status",
+            "description",
+        )
+        import_id_fields = ("commune", "name")
+
+
+class ModelReviewResource(EntityResource):
+    label = "Đánh giá mô hình"
+    natural_key = ("model", "reviewed_on", "kind")
+    sample = {
+        "commune": "22615",
+        "model": "Camera an ninh thôn Ba Cẩm",
+        "reviewed_on": "15/06/2024",
+        "kind": "Sơ kết",
+        "effectiveness": "Tốt",
+    }
+
+    # The commune is read to find the model by name; it is not a column of the review.
+    commune = col(
+        "model__commune",
+        COMMUNE_CODE,
+        UnitCodeWidget(level=UnitLevel.COMMUNE, label="xã/phường"),
+        required=True,
+    )
+    model = col(
+        "model", "Tên mô hình", NaturalKeyWidget(SecurityModel, "name", within="commune", label="mô hình")
+    )
+    reviewed_on = col("reviewed_on", "Ngày đánh giá")
+    kind = col("kind", "Hình thức")
+    effectiveness = catalogue(EffectivenessClass, "effectiveness", "Mức hiệu quả")
+    notes = col("notes", "Ghi chú")
+
+    class Meta:
+        model = ModelReview
+        fields = ("commune", "model", "reviewed_on", "kind", "effectiveness", "notes")
+        import_id_fields = ("model", "reviewed_on", "kind")

@@ -1,0 +1,114 @@
+"""Nothing half-saved: an import killed in the middle of its write leaves the database as before.
+Also the command's exit status, seen from a real process."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import psycopg2
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from dataio.models import ImportLog
+from registry.models import AreaKind, ResidentialArea
+from tests.import_helpers import AREA_HEADER, csv_bytes
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("fast_passwords")]
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    host = db["OPTIONS"].get("host") or db["HOST"]
+    if host.startswith("/"):
+        return f"postgresql://{db['USER']}:{db['PASSWORD']}@/{db['NAME']}?host={host}"
+    return f"postgresql://{db['USER']}:{db['PASSWORD']}@{host}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+def _command(args: list[str]) -> subprocess.Popen:
+    env = {**os.environ, "DATABASE_URL": _database_url(), "ANTQ_TESTING": "1"}
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "import_data", *args],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def _lock_connection():
+    db = connection.settings_dict
+    return psycopg2.connect(
+        dbname=db["NAME"],
+        user=db["USER"],
+        password=db["PASSWORD"],
+        host=db["OPTIONS"].get("host") or db["HOST"],
+    )
+
+
+def test_command_exit_status_in_a_real_process(tree, users, catalogues, tmp_path: Path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(csv_bytes([AREA_HEADER, ["99999", "Thôn 1", "Thôn", 1, 1]]))
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes([AREA_HEADER, ["22615", "Thôn 1", "Thôn", 1, 1]]))
+    process = _command(["areas", str(bad)])
+    out, _ = process.communicate(timeout=60)
+    assert process.returncode == 1
+    assert "Dòng 2, cột 'Mã xã': Không tìm thấy xã/phường '99999'." in out
+    process = _command(["areas", str(good), "--dry-run"])
+    process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert not ResidentialArea.objects.exists()
+    process = _command(["areas", str(good), "--user", "admin"])
+    process.communicate(timeout=60)
+    assert process.returncode == 0
+    assert ResidentialArea.objects.get().commune == tree.commune
+
+
+def test_import_killed_mid_write_leaves_the_database_as_before(tree, users, catalogues, tmp_path: Path):
+    kind = AreaKind.objects.get(name="Thôn")
+    existing = ResidentialArea.objects.create(commune=tree.commune, name="Thôn 0", kind=kind, households=1)
+    rows = [AREA_HEADER, ["22615", "Thôn 0", "Thôn", 2, 2]]
+    rows += [[code, f"Thôn {i}", "Thôn", i, i] for i in range(1, 5001) for code in ("22615", "22621")]
+    path = tmp_path / "big.csv"
+    path.write_bytes(csv_bytes(rows))
+
+    # Hold the row the import will update: its inserts go through, then it waits on our lock.
+    blocker = _lock_connection()
+    cursor = blocker.cursor()
+    cursor.execute("SELECT id FROM registry_residentialarea WHERE id = %s FOR UPDATE", [existing.pk])
+    process = _command(["areas", str(path)])
+    try:
+        deadline = time.monotonic() + 60
+        waiting = False
+        while time.monotonic() < deadline and process.poll() is None:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")  # a transaction sees one snapshot otherwise
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                "AND query LIKE 'UPDATE %%registry_residentialarea%%'"
+            )
+            if cursor.fetchone()[0]:
+                waiting = True
+                break
+            time.sleep(0.05)
+        assert waiting, "the import never reached its update"
+        # By now 10,000 new rows are written inside the import's transaction.
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=10)
+    finally:
+        blocker.rollback()
+        blocker.close()
+    assert process.returncode == -signal.SIGKILL
+
+    deadline = time.monotonic() + 10  # the server notices the dead client and rolls back
+    while time.monotonic() < deadline and ResidentialArea.objects.count() != 1:
+        time.sleep(0.1)
+    assert list(ResidentialArea.objects.values_list("name", "households")) == [("Thôn 0", 1)]
+    log = ImportLog.objects.get()
+    assert (log.status, log.dry_run, log.file_name) == ("running", False, "big.csv")
