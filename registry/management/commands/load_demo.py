@@ -4,7 +4,7 @@ from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+from django.db import connection, transaction
 
 # Each app's demo module, in dependency order; every loader is idempotent.
 DEMO_MODULES = ["registry.demo", "certification.demo", "movement.demo"]
@@ -20,4 +20,7 @@ class Command(BaseCommand):
             for name in DEMO_MODULES:
                 for line in import_module(name).load():
                     self.stdout.write(line)
+                # Fresh tables have no statistics yet; the next loader's queries need them.
+                with connection.cursor() as cursor:
+                    cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng."))
