@@ -163,7 +163,8 @@ def _catalogues() -> dict[str, list]:
         for name, rank in (("Tốt", 1), ("Khá", 2), ("Trung bình", 3), ("Yếu", 4))
     ]
     metrics = [
-        ResultMetric.objects.get_or_create(code=code, defaults={"name": name, "unit": unit})[0]
+        # Keyed by name: the movement catalogue may already hold the metric under its own code.
+        ResultMetric.objects.get_or_create(name=name, defaults={"code": code, "unit": unit})[0]
         for code, name, unit in METRICS
     ]
     forms = [CommendationForm.objects.get_or_create(name=n, defaults={"level": lvl})[0] for n, lvl in FORMS]

@@ -132,3 +132,11 @@ def browser_login(page, username: str, password: str = PASSWORD) -> None:
 
 
 from tests.import_helpers import catalogues, fast_passwords  # noqa: E402, F401 - import tests' fixtures
+
+
+def open_menu(page, group: str, item: str) -> None:
+    """Follow a navigation entry: open its group's dropdown, then click the item."""
+    nav = page.locator("#mainnav")
+    nav.get_by_role("button", name=group).or_(nav.get_by_role("link", name=group, exact=True)).first.click()
+    nav.get_by_role("link", name=item, exact=True).click()
+    page.wait_for_load_state()

@@ -8,7 +8,7 @@ import pytest
 
 from certification.models import CertificationRecord, State
 from certification.testing import ensure_criteria, make_area
-from tests.conftest import browser_login
+from tests.conftest import browser_login, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 YEAR = 2025
@@ -31,7 +31,7 @@ def test_commune_submits_reviewer_approves_and_the_rate_changes(page, tree, user
 
     # Commune staff registers the area, fills the dossier and submits it.
     browser_login(page, "xa")
-    page.get_by_role("link", name="Hồ sơ ANTT").click()
+    open_menu(page, "An toàn về ANTT", "Hồ sơ công nhận")
     page.get_by_role("link", name="Đăng ký").click()
     page.get_by_label("Năm").select_option(str(YEAR))
     page.get_by_role("button", name="Xem đối tượng").click()
@@ -52,7 +52,7 @@ def test_commune_submits_reviewer_approves_and_the_rate_changes(page, tree, user
     browser_login(page, "huyen")
     page.goto(status_url)
     assert page.get_by_test_id("rate-residential_area").inner_text() == "0/1 khu dân cư (0,0%)"
-    page.get_by_role("link", name="Thẩm định").click()
+    open_menu(page, "An toàn về ANTT", "Thẩm định")
     row = page.get_by_test_id("queue").locator("tr", has_text="Thôn Suối Cá")
     row.get_by_placeholder("Số quyết định").fill("25/QĐ-BCĐ")
     row.get_by_role("button", name="Công nhận").click()

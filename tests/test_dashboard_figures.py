@@ -182,9 +182,12 @@ def build_world(tree) -> World:
     # 2025: areas 4/6, communes 2/3, agency 1/2, enterprise 1/1, school 1/1.
     # 2024: areas 3/6, communes 1/3, agency 1/2, enterprise 0/1, school 0/1.
 
-    kind = CampaignKind.objects.create(name="Ra mắt mô hình (mẫu kiểm thử)")
-    sessions = ResultMetric.objects.create(name="Buổi (mẫu kiểm thử)", code="t-buoi", unit="buổi", order=1)
-    leaflets = ResultMetric.objects.create(name="Tờ rơi (mẫu kiểm thử)", code="t-to-roi", unit="tờ", order=2)
+    kind = CampaignKind.objects.get_or_create(name="Ra mắt mô hình")[0]
+    # get_or_create: the movement migration seeds the real catalogues.
+    sessions = ResultMetric.objects.get_or_create(
+        name="Buổi tuyên truyền", defaults={"code": "buoi", "unit": "buổi"}
+    )[0]
+    leaflets = ResultMetric.objects.get_or_create(name="Tờ rơi", defaults={"code": "to-roi", "unit": "tờ"})[0]
     for place, start, end, values in [
         (c1, D(2025, 8, 19), D(2025, 8, 19), {sessions: 3, leaflets: 100}),
         (tree.province, D(2025, 3, 1), D(2025, 3, 31), {sessions: 2}),
@@ -199,8 +202,10 @@ def build_world(tree) -> World:
             CampaignResult.objects.create(campaign=campaign, metric=metric, value=Decimal(value))
     # 2025: sessions 5, leaflets 100. 2024: sessions 5, leaflets 40.
 
-    flag = CommendationForm.objects.create(name="Cờ thi đua (mẫu kiểm thử)", level=1)
-    certificate = CommendationForm.objects.create(name="Giấy khen (mẫu kiểm thử)", level=4)
+    flag = CommendationForm.objects.get_or_create(name="Cờ thi đua của Bộ Công an", defaults={"level": 1})[0]
+    certificate = CommendationForm.objects.get_or_create(
+        name="Giấy khen Giám đốc Công an tỉnh", defaults={"level": 4}
+    )[0]
     for form, unit, year, revoked in [
         (flag, tree.province, 2025, False),
         (certificate, c1, 2025, False),

@@ -8,7 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from registry.models import ResidentialArea
-from tests.conftest import browser_login
+from tests.conftest import browser_login, open_menu
 
 pytestmark = [
     pytest.mark.browser,
@@ -28,7 +28,7 @@ def _upload(page, path: Path) -> None:
 def test_admin_imports_areas_from_the_template_fixing_two_bad_rows(page, tree, users, catalogues, tmp_path):
     browser_login(page, "admin")
     page.goto(f"{page.live_server_url}/")
-    page.get_by_role("link", name="Nhập dữ liệu", exact=True).click()  # the menu item
+    open_menu(page, "Quản trị", "Nhập dữ liệu")
     with page.expect_download() as download:
         page.get_by_test_id("template-areas").click()
     template = tmp_path / "mau.xlsx"

@@ -9,7 +9,7 @@ import pytest
 from movement.catalogues import seed_catalogues
 from movement.models import CampaignKind, Commendation, CommendationForm, Plan, ResultMetric
 from registry.models import ModelType, SecurityModel
-from tests.conftest import browser_login
+from tests.conftest import browser_login, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +26,7 @@ def test_province_staff_plans_campaigns_and_commends_then_revokes(page, tree, us
     browser_login(page, "tinh")
 
     # A plan with two targets.
-    page.get_by_role("link", name="Kế hoạch").first.click()
+    open_menu(page, "Phong trào", "Kế hoạch")
     page.get_by_role("link", name="Thêm kế hoạch").click()
     page.locator("[name=number]").fill("747/KH-CAT")
     page.locator("[name=title]").fill("Huy động toàn dân tham gia phòng, chống tội phạm cướp, trộm cắp")
@@ -76,7 +76,7 @@ def test_province_staff_plans_campaigns_and_commends_then_revokes(page, tree, us
     assert "Đạt" in models_row.inner_text()
 
     # A commendation to the self-managed model.
-    page.get_by_role("link", name="Khen thưởng").first.click()
+    open_menu(page, "Phong trào", "Khen thưởng")
     page.get_by_role("link", name="Thêm khen thưởng").click()
     page.locator("[name=form]").select_option(label="Giấy khen của Giám đốc Công an tỉnh")
     page.locator("[name=authority]").fill("Giám đốc Công an tỉnh")

@@ -6,7 +6,7 @@ import pytest
 
 from registry import demo
 from registry.models import ResidentialArea
-from tests.conftest import browser_login
+from tests.conftest import browser_login, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -14,7 +14,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_province_staff_adds_an_area_and_finds_it_without_diacritics(page, users, tree):
     demo.load_catalogues()
     browser_login(page, "tinh")
-    page.get_by_role("link", name="Khu dân cư").click()
+    open_menu(page, "Sổ đăng ký", "Khu dân cư")
     page.get_by_test_id("create-link").click()
 
     page.locator("#id_commune").select_option(label="Xã Khánh Bình (22615)")
@@ -27,7 +27,7 @@ def test_province_staff_adds_an_area_and_finds_it_without_diacritics(page, users
     assert "Đã lưu khu dân cư “Tổ dân phố Hòn Rớ”" in page.content()
     assert ResidentialArea.objects.get().commune == tree.commune
 
-    page.get_by_role("link", name="Khu dân cư").first.click()
+    open_menu(page, "Sổ đăng ký", "Khu dân cư")
     page.get_by_label("Tìm kiếm").fill("to dan pho hon ro")
     page.get_by_role("button", name="Lọc").click()
     page.wait_for_url("**q=to+dan+pho+hon+ro**")

@@ -620,7 +620,8 @@ def test_detail_pages_run_a_constant_number_of_queries(
         return replicas
 
     add(2, 0)
-    with django_assert_max_num_queries(20) as few:
+    # The page itself, its history section and the commendations it received.
+    with django_assert_max_num_queries(24) as few:
         page(client, "model_detail", source.pk)
         page(client, "area_detail", area.pk)
     add(60, 2)
