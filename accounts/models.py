@@ -32,6 +32,10 @@ class User(AbstractUser):
         verbose_name = "người dùng"
         verbose_name_plural = "người dùng"
 
+    def get_full_name(self) -> str:
+        # Vietnamese order: family and middle names (last_name) before the given name.
+        return f"{self.last_name} {self.first_name}".strip()
+
     @property
     def is_admin(self) -> bool:
         return self.is_superuser or self.role == Role.ADMIN

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
 from django.template import loader
+from django.utils import translation
 
 from config.views import DB_DOWN_ERRORS
 
@@ -25,3 +28,18 @@ class DatabaseUnavailableMiddleware:
                 loader.render_to_string("503.html"), status=503, headers={"Retry-After": "30"}
             )
         return None
+
+
+class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
+    """Vietnamese unless the user chose English with the language switch.
+
+    Django's LocaleMiddleware follows the browser's Accept-Language, so an English-language browser
+    would get Vietnamese pages with English number formats ("97.1%" instead of "97,1%").
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        language = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if language not in dict(settings.LANGUAGES):
+            language = settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -153,3 +153,18 @@ def test_static_assets_come_from_node_modules_not_a_cdn():
     assert finders.find("vendor/chart.js/chart.umd.min.js") or finders.find("vendor/chart.js/chart.umd.js")
     base = (settings.BASE_DIR / "templates" / "base.html").read_text()
     assert "http://" not in base and "https://" not in base
+
+
+@pytest.mark.django_db
+def test_pages_are_vietnamese_even_for_an_english_browser_until_english_is_chosen(client):
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response.headers["Content-Language"] == "vi"
+    client.post(reverse("set_language"), {"language": "en", "next": "/login/"})
+    response = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="vi")
+    assert response.headers["Content-Language"] == "en"
+
+
+def test_full_names_are_written_in_vietnamese_order():
+    from accounts.models import User
+
+    assert User(last_name="Nguyễn Văn", first_name="Tỉnh").get_full_name() == "Nguyễn Văn Tỉnh"
