@@ -6,6 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts.forms import LoginForm
+from accounts.roles import Action
+from certification.models import CertificationRecord, State
 
 
 class LoginView(auth_views.LoginView):
@@ -17,4 +19,10 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands on its own home page; the template picks the section by role."""
-    return render(request, "accounts/home.html", {"role": request.user.role})
+    context = {"role": request.user.role}
+    if request.user.can(Action.REVIEW):
+        # What a reviewer opens the system for: how many dossiers wait in their scope.
+        context["waiting"] = (
+            CertificationRecord.objects.reviewable_by(request.user).filter(state=State.SUBMITTED).count()
+        )
+    return render(request, "accounts/home.html", context)

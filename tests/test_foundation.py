@@ -168,3 +168,17 @@ def test_full_names_are_written_in_vietnamese_order():
     from accounts.models import User
 
     assert User(last_name="Nguyễn Văn", first_name="Tỉnh").get_full_name() == "Nguyễn Văn Tỉnh"
+
+
+@pytest.mark.django_db
+def test_reviewer_home_counts_only_dossiers_waiting_in_their_district(client, tree, users):
+    from certification.testing import ensure_criteria, make_area, submitted
+
+    ensure_criteria()
+    submitted(make_area(tree.commune, "Thôn 1"), 2025, users.commune_staff)
+    submitted(make_area(tree.sibling_commune, "Thôn 2"), 2025, users.province_staff)
+    submitted(make_area(tree.other_commune, "Thôn 3"), 2025, users.other_commune_staff)
+    client.login(username="huyen", password=PASSWORD)
+    response = client.get(reverse("home"))
+    assert response.context["waiting"] == 2
+    assert 'data-testid="waiting-count">2<' in response.content.decode()
