@@ -81,6 +81,11 @@ class EntityResource(resources.ModelResource):
     def before_update(self, rows: list[dict[str, Any]]) -> None:
         """Last touch to column values (by attname) of changed rows before they are written."""
 
+    def after_write(self, rows: list[Any], history: Callable[[type], Any], cursor: Any) -> None:
+        """Write rows that hang off the imported ones (a campaign's results), in the same
+        transaction. ``rows`` have their ``pk``; ``history(Model)`` gives a history writer for an
+        audited model (or None)."""
+
 
 @dataclass(frozen=True)
 class Column:
