@@ -85,6 +85,8 @@ class Plan:
     total: int = 0
     inserts: list[_Row] = field(default_factory=list)
     updates: list[_Row] = field(default_factory=list)
+    # Rows whose own columns are unchanged but whose extra columns (results) changed.
+    touched: list[_Row] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -113,7 +115,8 @@ class _Planner:
     def __init__(self, resource_class: type[EntityResource], table: Table, user: User) -> None:
         self.resource = resource_class(user)
         self.model = resource_class._meta.model
-        self.columns = columns_of(resource_class)
+        self.extras = resource_class.extra_columns()
+        self.columns = (*columns_of(resource_class), *self.extras)
         self.by_key = {c.key: c for c in self.columns}
         self.table = table
         self.user = user
@@ -369,6 +372,10 @@ class _Planner:
             for key, message in self.resource.validate_row(row.values):
                 self.error(row.number, self.by_key[key], message)
                 row.bad = True
+        by_number = {row.number: row for row in rows if not row.bad}
+        for number, key, message in self.resource.validate_resolved(list(by_number.values())):
+            self.error(number, self.by_key[key], message)
+            by_number[number].bad = True
         seen: dict[tuple, int] = {}
         for row in rows:
             if row.bad:
@@ -389,6 +396,12 @@ class _Planner:
         stored = [c for c in self.columns if c.stored and c.key in present]
         label_keys = self.resource.natural_key
         extract = [(c.key, c.attname, c.is_fk) for c in stored]
+        extras = [c for c in self.extras if c.key in present]
+        current_extra = (
+            self.resource.extra_values([item["pk"] for item in existing.values()])
+            if extras and existing
+            else {}
+        )
         for row in good:
             current = existing.get(row.key)
             label = (
@@ -408,7 +421,13 @@ class _Planner:
                 if key in values
             }
             row.values = new_values
+            row.extra = {c.key: values.get(c.key) for c in extras}
             if current is None:
+                problems = self.resource.check_insert(new_values)
+                for key, message in problems:
+                    self.error(row.number, self.by_key[key], message)
+                if problems:
+                    continue
                 plan.counts[NEW] += 1
                 plan.inserts.append(row)
                 self._result(RowResult(row.number, NEW, label))
@@ -418,6 +437,14 @@ class _Planner:
                 for c in stored
                 if c.attname in new_values and current[c.attname] != new_values[c.attname]
             ]
+            own_changes = bool(changes)
+            if extras:
+                before = current_extra.get(current["pk"], {})
+                changes += [
+                    (c.header, before.get(c.key), row.extra[c.key])
+                    for c in extras
+                    if before.get(c.key) != row.extra[c.key]
+                ]
             # Columns left empty but not given keep their value: every update writes the same columns.
             row.values = {c.attname: current[c.attname] for c in stored} | new_values
             row.existing = current
@@ -428,7 +455,7 @@ class _Planner:
                 continue
             if changes:
                 plan.counts[UPDATED] += 1
-                plan.updates.append(row)
+                (plan.updates if own_changes else plan.touched).append(row)
                 self._result(RowResult(row.number, UPDATED, label, changes))
             else:
                 plan.counts[UNCHANGED] += 1
@@ -585,7 +612,11 @@ def write_plan(plan: Plan, user: User | None = None, *, reason: str = "") -> Non
                 row.pk = row.existing["pk"]
             _update_rows(cursor, plan, resource, now)
         record_history(model, now, created, updated, user, reason=reason, cursor=cursor)
-        resource.after_write(plan.inserts + plan.updates, HistoryWriterFactory(now, user, reason), cursor)
+        for row in plan.touched:
+            row.pk = row.existing["pk"]
+        resource.after_write(
+            plan.inserts + plan.updates + plan.touched, HistoryWriterFactory(now, user, reason), cursor
+        )
 
 
 def _next_ids(cursor: Any, model: type[models.Model], count: int) -> list[int]:
