@@ -363,7 +363,8 @@ class _Planner:
         if mapping is None:
             return plan
         present = {c.key for c, _ in mapping}
-        missing_key = [k for k in self.resource.natural_key if k not in present]
+        # An optional part of the key (the organisation of a commendation) may be left out.
+        missing_key = [k for k in self.resource.natural_key if k not in present and self.by_key[k].required]
         if missing_key:
             return plan
         rows = self.parse_rows(mapping)
