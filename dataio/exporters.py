@@ -209,3 +209,40 @@ def _hint(column: Column) -> str:
     if isinstance(widget, widgets.BooleanCellWidget):
         return "'Có' hoặc 'Không' (để trống: Có)."
     return ""
+
+
+# --- List pages -------------------------------------------------------------------------------------
+
+EXPORT_PARAM = "export"
+
+
+def export_links(request: Any, model: type[models.Model]) -> dict[str, Any]:
+    """Context for a list page's "Xuất Excel / Xuất CSV" buttons: the page's own filters plus
+    ``export=…`` (without the page number: an export has every filtered row). Empty when the
+    model has no import/export resource."""
+    from dataio.entities import slug_for_model
+
+    if slug_for_model(model) is None:
+        return {}
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop(EXPORT_PARAM, None)
+    encoded = query.urlencode()
+    return {"export_query": f"{encoded}&" if encoded else ""}
+
+
+def list_export(request: Any, queryset: models.QuerySet) -> HttpResponse | StreamingHttpResponse | None:
+    """The download a list page was asked for (``?export=xlsx|csv``), else None.
+
+    ``queryset`` must be the page's own rows: scoped with ``visible_to`` and filtered, before
+    pagination; the export then has exactly the rows the page lists.
+    """
+    from django.utils import timezone
+
+    from dataio.entities import get_resource, slug_for_model
+
+    fmt = request.GET.get(EXPORT_PARAM)
+    slug = slug_for_model(queryset.model)
+    if fmt not in EXPORT_FORMATS or slug is None:
+        return None
+    return export_response(queryset, get_resource(slug), fmt, f"{slug}-{timezone.localdate():%Y%m%d}")
