@@ -28,6 +28,7 @@ def _upload(page, path: Path) -> None:
 def test_admin_imports_areas_from_the_template_fixing_two_bad_rows(page, tree, users, catalogues, tmp_path):
     browser_login(page, "admin")
     page.goto(f"{page.live_server_url}/")
+    page.get_by_role("button", name="Quản trị").click()  # the menu group opens
     page.get_by_role("link", name="Nhập dữ liệu", exact=True).click()  # the menu item
     with page.expect_download() as download:
         page.get_by_test_id("template-areas").click()
