@@ -625,10 +625,13 @@ def _next_ids(cursor: Any, model: type[models.Model], count: int) -> list[int]:
     if not count:
         return []
     cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL ELSE array_agg(v) END "
+        "FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS v FROM generate_series(1, %s)) AS ids",
         [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
     )
-    return [value for (value,) in cursor.fetchall()]
+    low, high, scattered = cursor.fetchone()
+    # Usually one unbroken run (no concurrent writer took values in between): no list to send.
+    return sorted(scattered) if scattered is not None else list(range(low, high + 1))
 
 
 def _waves_of(plan: Plan, reference: Column | None) -> list[list[_Row]]:
