@@ -117,7 +117,9 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
         if request.GET.get(EXPORT_PARAM):
             # The very rows of the page: scoped, filtered as shown, every page.
             filterset = self.get_filterset(self.get_filterset_class())
-            response = list_export(request, filterset.qs)
+            # As FilterView.get: a strict filter with invalid input lists nothing.
+            valid = not filterset.is_bound or filterset.is_valid() or not self.get_strict()
+            response = list_export(request, filterset.qs if valid else filterset.queryset.none())
             if response is not None:
                 return response
         return super().get(request, *args, **kwargs)

@@ -103,3 +103,17 @@ def test_imported_units_get_history_too(tree, users, catalogues):
     unit = AdministrativeUnit.objects.get(code="22627")
     [entry] = history_for(unit)
     assert entry.record.path == "56/573/22627/" and entry.user_label == "admin"
+
+
+def test_changes_to_scattered_rows_get_one_history_row_each(tree, users, catalogues):
+    rows = [AREA_HEADER, *[["22615", f"Thôn {i}", "Thôn", i, 10] for i in range(1, 6)]]
+    import_file("areas", csv_bytes(rows), "a.csv", users.admin)
+    rows[1][3], rows[3][3], rows[5][3] = 100, 300, 500  # the first, third and fifth rows
+    outcome = import_file("areas", csv_bytes(rows), "b.csv", users.admin)
+    assert outcome.plan.counts == {"new": 0, "updated": 3, "unchanged": 2}
+    changed = history_model("registry.ResidentialArea").objects.filter(history_type="~")
+    assert sorted(changed.values_list("name", "households")) == [
+        ("Thôn 1", 100),
+        ("Thôn 3", 300),
+        ("Thôn 5", 500),
+    ]
