@@ -213,6 +213,7 @@ class _Planner:
         if not keys:
             return
         candidates = widget.candidates()
+        ambiguous = set()
         if isinstance(widget, UnitCodeWidget):
             found = {
                 u["code"]: u
@@ -229,7 +230,8 @@ class _Planner:
             # else: names match without diacritics or case, so the (small) catalogue is read whole
             found = {}
             for item in candidates.values("pk", widget.field):
-                found.setdefault(match(item[widget.field]), item)
+                if found.setdefault(match(item[widget.field]), item)["pk"] != item["pk"]:
+                    ambiguous.add(match(item[widget.field]))  # two plans with the same number
             editable = None
         self_ref = widget.model is self.model
         file_keys = self._file_keys(rows) if self_ref else set()
@@ -238,6 +240,12 @@ class _Planner:
             if key is None:
                 continue
             target = found.get(match(key))
+            if not isinstance(widget, UnitCodeWidget) and match(key) in ambiguous:
+                self.error(
+                    row.number, column, f"Có nhiều hơn một {widget.label} '{key}': không xác định được."
+                )
+                row.bad = True
+                continue
             if target is None:
                 if self_ref and (key,) in file_keys:
                     row.resolved[column.key] = _Pending((key,))

@@ -195,3 +195,23 @@ def test_commendations_name_a_registry_collective_or_a_person(tree, users, movem
         (5, "Hình thức"),
     ]
     assert Commendation.objects.count() == 2
+
+
+def test_a_plan_number_two_units_share_is_refused_not_guessed(tree, users, movement_catalogues):
+    for unit in (tree.district, tree.other_district):
+        Plan.objects.create(
+            number="01/KH",
+            title="Kế hoạch",
+            issuing_unit=unit,
+            issued_on=datetime.date(2024, 1, 2),
+            year_from=2024,
+            year_to=2024,
+        )
+    rows = [
+        [*CAMPAIGN_HEADER, "Số kế hoạch"],
+        ["22615", "A", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", "01/KH"],
+    ]
+    outcome = import_file("campaigns", csv_bytes(rows), "a.csv", users.admin)
+    assert errors_of(outcome) == [
+        (2, "Số kế hoạch", "Có nhiều hơn một kế hoạch '01/KH': không xác định được.")
+    ]
