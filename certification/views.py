@@ -31,6 +31,7 @@ from certification.forms import (
 )
 from certification.models import Attachment, CertificationRecord, State, SubjectKind
 from certification.services import CertificationError
+from dataio.exporters import export_links, list_export
 from registry.models import AdministrativeUnit, Organisation, ResidentialArea, UnitLevel
 from registry.scoping import get_scoped_object_or_404
 
@@ -89,6 +90,9 @@ def record_list(request: HttpRequest) -> HttpResponse:
         records = records.filter(state=state)
     if kind in SubjectKind.values:
         records = records.filter(subject_kind=kind)
+    export = list_export(request, records)  # "Xuất Excel / CSV": these rows, every page
+    if export is not None:
+        return export
     page = Paginator(records, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -103,6 +107,7 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "years": [y for y, _ in _year_options()],
             "can_change": request.user.can(Action.CHANGE),
             "base_query": _base_query(request),
+            **export_links(request, CertificationRecord),
         },
     )
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -63,6 +64,8 @@ class _Row:
     resolved: dict[str, Any] = field(default_factory=dict)  # key → pk (or _Pending)
     existing: dict[str, Any] | None = None
     key: tuple = ()
+    pk: int | None = None  # set by the write
+    extra: dict[Any, Any] = field(default_factory=dict)  # a resource's own cells (see extra_columns)
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,8 @@ class Plan:
     total: int = 0
     inserts: list[_Row] = field(default_factory=list)
     updates: list[_Row] = field(default_factory=list)
+    # Rows whose own columns are unchanged but whose extra columns (results) changed.
+    touched: list[_Row] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -110,7 +115,8 @@ class _Planner:
     def __init__(self, resource_class: type[EntityResource], table: Table, user: User) -> None:
         self.resource = resource_class(user)
         self.model = resource_class._meta.model
-        self.columns = columns_of(resource_class)
+        self.extras = resource_class.extra_columns()
+        self.columns = (*columns_of(resource_class), *self.extras)
         self.by_key = {c.key: c for c in self.columns}
         self.table = table
         self.user = user
@@ -207,6 +213,7 @@ class _Planner:
         if not keys:
             return
         candidates = widget.candidates()
+        ambiguous = set()
         if isinstance(widget, UnitCodeWidget):
             found = {
                 u["code"]: u
@@ -223,7 +230,8 @@ class _Planner:
             # else: names match without diacritics or case, so the (small) catalogue is read whole
             found = {}
             for item in candidates.values("pk", widget.field):
-                found.setdefault(match(item[widget.field]), item)
+                if found.setdefault(match(item[widget.field]), item)["pk"] != item["pk"]:
+                    ambiguous.add(match(item[widget.field]))  # two plans with the same number
             editable = None
         self_ref = widget.model is self.model
         file_keys = self._file_keys(rows) if self_ref else set()
@@ -232,6 +240,12 @@ class _Planner:
             if key is None:
                 continue
             target = found.get(match(key))
+            if not isinstance(widget, UnitCodeWidget) and match(key) in ambiguous:
+                self.error(
+                    row.number, column, f"Có nhiều hơn một {widget.label} '{key}': không xác định được."
+                )
+                row.bad = True
+                continue
             if target is None:
                 if self_ref and (key,) in file_keys:
                     row.resolved[column.key] = _Pending((key,))
@@ -357,7 +371,8 @@ class _Planner:
         if mapping is None:
             return plan
         present = {c.key for c, _ in mapping}
-        missing_key = [k for k in self.resource.natural_key if k not in present]
+        # An optional part of the key (the organisation of a commendation) may be left out.
+        missing_key = [k for k in self.resource.natural_key if k not in present and self.by_key[k].required]
         if missing_key:
             return plan
         rows = self.parse_rows(mapping)
@@ -366,6 +381,10 @@ class _Planner:
             for key, message in self.resource.validate_row(row.values):
                 self.error(row.number, self.by_key[key], message)
                 row.bad = True
+        by_number = {row.number: row for row in rows if not row.bad}
+        for number, key, message in self.resource.validate_resolved(list(by_number.values())):
+            self.error(number, self.by_key[key], message)
+            by_number[number].bad = True
         seen: dict[tuple, int] = {}
         for row in rows:
             if row.bad:
@@ -386,6 +405,12 @@ class _Planner:
         stored = [c for c in self.columns if c.stored and c.key in present]
         label_keys = self.resource.natural_key
         extract = [(c.key, c.attname, c.is_fk) for c in stored]
+        extras = [c for c in self.extras if c.key in present]
+        current_extra = (
+            self.resource.extra_values([item["pk"] for item in existing.values()])
+            if extras and existing
+            else {}
+        )
         for row in good:
             current = existing.get(row.key)
             label = (
@@ -405,7 +430,13 @@ class _Planner:
                 if key in values
             }
             row.values = new_values
+            row.extra = {c.key: values.get(c.key) for c in extras}
             if current is None:
+                problems = self.resource.check_insert(new_values)
+                for key, message in problems:
+                    self.error(row.number, self.by_key[key], message)
+                if problems:
+                    continue
                 plan.counts[NEW] += 1
                 plan.inserts.append(row)
                 self._result(RowResult(row.number, NEW, label))
@@ -415,6 +446,14 @@ class _Planner:
                 for c in stored
                 if c.attname in new_values and current[c.attname] != new_values[c.attname]
             ]
+            own_changes = bool(changes)
+            if extras:
+                before = current_extra.get(current["pk"], {})
+                changes += [
+                    (c.header, before.get(c.key), row.extra[c.key])
+                    for c in extras
+                    if before.get(c.key) != row.extra[c.key]
+                ]
             # Columns left empty but not given keep their value: every update writes the same columns.
             row.values = {c.attname: current[c.attname] for c in stored} | new_values
             row.existing = current
@@ -425,7 +464,7 @@ class _Planner:
                 continue
             if changes:
                 plan.counts[UPDATED] += 1
-                plan.updates.append(row)
+                (plan.updates if own_changes else plan.touched).append(row)
                 self._result(RowResult(row.number, UPDATED, label, changes))
             else:
                 plan.counts[UNCHANGED] += 1
@@ -532,11 +571,11 @@ class ImportFailed(Exception):
     """The write could not be done; nothing was saved. The message is for the user."""
 
 
-def write_plan(plan: Plan, user: User | None = None) -> None:
+def write_plan(plan: Plan, user: User | None = None, *, reason: str = "") -> None:
     """Write a checked plan: every new and changed row in one transaction, or nothing.
 
-    This is the one place where an import writes; history rows (django-simple-history) belong
-    here too, see :func:`record_history`.
+    This is the one place where an import writes, and so where its history is kept
+    (:func:`record_history`); ``reason`` names the import in every history row.
     """
     if not plan.ok:
         raise ImportFailed(plan.summary())
@@ -545,9 +584,11 @@ def write_plan(plan: Plan, user: User | None = None) -> None:
     table = model._meta.db_table
     now = timezone.now()
     fields = _writable_fields(model)
+    pk = model._meta.pk
     reference = _self_reference(plan)
     with transaction.atomic(), connection.cursor() as cursor:
         written: dict[Any, int] = {}
+        created: list[int] = []
         for wave in _waves_of(plan, reference):
             rows = []
             for row in wave:
@@ -557,14 +598,48 @@ def write_plan(plan: Plan, user: User | None = None) -> None:
                         row.values[reference.attname] = written[target.key[0]]
                 rows.append(_full_row(row.values, fields, now))
             resource.before_insert(rows)
+            # Ids are taken from the table's sequence first, so the new rows are known without
+            # reading them back (history, child rows) and COPY stays the insert path.
+            ids = _next_ids(cursor, model, len(rows))
+            for row, values, new_id in zip(wave, rows, ids, strict=True):
+                values[pk.attname] = row.pk = new_id
             _copy_rows(
-                cursor, table, [f.column for f in fields], ([r[f.attname] for f in fields] for r in rows)
+                cursor,
+                table,
+                [pk.column, *[f.column for f in fields]],
+                ([r[pk.attname], *[r[f.attname] for f in fields]] for r in rows),
             )
+            created.extend(ids)
             if reference is not None:
                 written.update(_written_keys(plan, resource, wave))
+        updated = [r.existing["pk"] for r in plan.updates]
+        history = HistoryWriter(model, now, user, reason) if _audited(model) else None
+        if history is not None and updated:
+            history.baseline(cursor, updated)
         if plan.updates:
+            for row in plan.updates:
+                row.pk = row.existing["pk"]
             _update_rows(cursor, plan, resource, now)
-        record_history(model, now, [r.existing["pk"] for r in plan.updates], user)
+        record_history(model, now, created, updated, user, reason=reason, cursor=cursor)
+        for row in plan.touched:
+            row.pk = row.existing["pk"]
+        resource.after_write(
+            plan.inserts + plan.updates + plan.touched, HistoryWriterFactory(now, user, reason), cursor
+        )
+
+
+def _next_ids(cursor: Any, model: type[models.Model], count: int) -> list[int]:
+    """``count`` fresh primary keys from the table's own sequence (safe with concurrent writers)."""
+    if not count:
+        return []
+    cursor.execute(
+        "SELECT min(v), max(v), CASE WHEN max(v) - min(v) + 1 = count(*) THEN NULL ELSE array_agg(v) END "
+        "FROM (SELECT nextval(pg_get_serial_sequence(%s, %s)) AS v FROM generate_series(1, %s)) AS ids",
+        [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
+    )
+    low, high, scattered = cursor.fetchone()
+    # Usually one unbroken run (no concurrent writer took values in between): no list to send.
+    return sorted(scattered) if scattered is not None else list(range(low, high + 1))
 
 
 def _waves_of(plan: Plan, reference: Column | None) -> list[list[_Row]]:
@@ -640,16 +715,144 @@ def _update_rows(cursor: Any, plan: Plan, resource: EntityResource, now: datetim
     cursor.execute(f"DROP TABLE {temp}")
 
 
-def record_history(
-    model: type[models.Model], written_at: datetime.datetime, updated_pks: list[int], user: User | None
-) -> None:
-    """Hook for the audit trail: bulk writes bypass model signals, so history belongs here.
+def _audited(model: type[models.Model]) -> bool:
+    return "history" in model.__dict__
 
-    The models carry no django-simple-history ``HistoricalRecords`` yet, so there is nothing to
-    write. When they do, insert the history rows here set-based, one
-    ``INSERT INTO <historical table> SELECT … FROM <table>`` for the new rows (``created_at =
-    written_at``) and one for ``updated_pks``; ``bulk_create_with_history`` needs model instances
-    and would forgo COPY.
+
+# The columns every historical table has besides the tracked fields (see audit.models).
+_HISTORY_ONLY = {
+    "history_id",
+    "history_date",
+    "history_type",
+    "history_user_id",
+    "history_change_reason",
+    "ip_address",
+    "request_id",
+}
+
+
+class HistoryWriter:
+    """Set-based history rows for one audited model: one ``INSERT … SELECT`` per change type.
+
+    The rows carry what a save through the ORM would give them: the user, the time, the type,
+    the IP address and request id of the request (when there is one), and the import as the
+    change reason.
     """
-    if hasattr(model, "history"):
-        logger.warning("Nhập hàng loạt %s chưa ghi lịch sử thay đổi (simple_history).", model._meta.label)
+
+    def __init__(
+        self, model: type[models.Model], when: datetime.datetime, user: User | None, reason: str
+    ) -> None:
+        from audit.signals import request_context
+
+        self.model = model
+        self.history = model.history.model
+        self.tracked = [f.column for f in self.history.tracked_fields]
+        unknown = {f.column for f in self.history._meta.concrete_fields} - set(self.tracked) - _HISTORY_ONLY
+        if unknown:
+            # A new audit column would otherwise stay empty on every imported change.
+            raise ImproperlyConfigured(f"Cột lịch sử chưa được ghi khi nhập: {sorted(unknown)}")
+        self.when = when
+        self.user_id = getattr(user, "pk", None)
+        self.reason = reason[:100] or None
+        context = request_context()
+        self.ip_address = context.get("ip_address")
+        self.request_id = (context.get("request_id") or "")[:32]
+
+    def _insert(self, cursor: Any, kind: str, ids: list[int], *, extra_where: str = "", **over: Any) -> None:
+        if not ids:
+            return
+        q = connection.ops.quote_name
+        columns = ", ".join(q(c) for c in self.tracked)
+        source = ", ".join(f"t.{q(c)}" for c in self.tracked)
+        values = {
+            "history_date": self.when,
+            "history_type": kind,
+            "history_user_id": self.user_id,
+            "history_change_reason": self.reason,
+            "ip_address": self.ip_address,
+            "request_id": self.request_id,
+        } | over
+        names = ", ".join(q(n) for n in values)
+        placeholders = ", ".join("%s" for _ in values)
+        pk = f"t.{q(self.model._meta.pk.column)}"
+        low, high = min(ids), max(ids)
+        if high - low + 1 == len(ids) == len(set(ids)):
+            # New rows' ids come from one run of the sequence: a range is cheaper than a long array.
+            where, id_params = f"{pk} BETWEEN %s AND %s", [low, high]
+        else:
+            where, id_params = f"{pk} = ANY(%s::bigint[])", [ids]
+        # Table and column names come from the models' metadata; values are parameters.
+        sql = (
+            f"INSERT INTO {q(self.history._meta.db_table)} ({columns}, {names}) "  # noqa: S608
+            f"SELECT {source}, {placeholders} FROM {q(self.model._meta.db_table)} AS t "
+            f"WHERE {where}{extra_where}"
+        )
+        cursor.execute(sql, [*values.values(), *id_params])
+
+    def created(self, cursor: Any, ids: list[int]) -> None:
+        self._insert(cursor, "+", ids)
+
+    def changed(self, cursor: Any, ids: list[int]) -> None:
+        """Call after the update: the row holds the new values, the previous row the old ones."""
+        self._insert(cursor, "~", ids)
+
+    def deleted(self, cursor: Any, ids: list[int]) -> None:
+        """Call before the delete: the last state of each row, marked as deleted."""
+        self._insert(cursor, "-", ids)
+
+    def baseline(self, cursor: Any, ids: list[int]) -> None:
+        """Before an update: rows that have no history yet (written before the audit trail, or
+        by a plain COPY) get a snapshot of their current values, so that the update's history row
+        shows what it changed instead of a row without a past."""
+        q = connection.ops.quote_name
+        pk = q(self.model._meta.pk.column)
+        self._insert(
+            cursor,
+            "+",
+            ids,
+            extra_where=(
+                f" AND NOT EXISTS (SELECT 1 FROM {q(self.history._meta.db_table)} AS h WHERE h.id = t.{pk})"  # noqa: S608 - names from metadata
+            ),
+            history_user_id=None,
+            history_change_reason="Trạng thái trước khi nhập (chưa có lịch sử)",
+            ip_address=None,
+            request_id="",
+        )
+
+
+class HistoryWriterFactory:
+    """Hands out :class:`HistoryWriter` objects for child models a resource writes after its rows."""
+
+    def __init__(self, when: datetime.datetime, user: User | None, reason: str) -> None:
+        self.when, self.user, self.reason = when, user, reason
+
+    def __call__(self, model: type[models.Model]) -> HistoryWriter | None:
+        return HistoryWriter(model, self.when, self.user, self.reason) if _audited(model) else None
+
+
+def record_history(
+    model: type[models.Model],
+    written_at: datetime.datetime,
+    created_pks: list[int],
+    updated_pks: list[int],
+    user: User | None,
+    *,
+    reason: str = "",
+    cursor: Any = None,
+) -> None:
+    """The audit trail of an import: bulk writes bypass model signals, so history is added here.
+
+    One ``INSERT INTO <historical table> SELECT … FROM <table> WHERE id = ANY(…)`` for the new
+    rows ("+") and one for the changed rows ("~", after the update), in the import's transaction;
+    ``bulk_create_with_history`` would need model instances and forgo COPY.
+    """
+    if not _audited(model) or not (created_pks or updated_pks):
+        return
+    writer = HistoryWriter(model, written_at, user, reason)
+    if cursor is None:
+        with connection.cursor() as own:
+            writer.created(own, created_pks)
+            writer.changed(own, updated_pks)
+        return
+    writer.created(cursor, created_pks)
+    writer.changed(cursor, updated_pks)

@@ -18,6 +18,10 @@ ENTITIES: dict[str, str] = {
     "forces": "registry.resources.ForceUnitResource",
     "models": "registry.resources.SecurityModelResource",
     "model-reviews": "registry.resources.ModelReviewResource",
+    "certifications": "certification.resources.CertificationRecordResource",
+    "plans": "movement.resources.PlanResource",
+    "campaigns": "movement.resources.CampaignResource",
+    "commendations": "movement.resources.CommendationResource",
 }
 
 
@@ -26,6 +30,11 @@ def get_resource(slug: str) -> type[EntityResource]:
         return import_string(ENTITIES[slug])
     except KeyError:
         raise Http404(f"Không có loại dữ liệu '{slug}'.") from None
+
+
+def slug_for_model(model: type) -> str | None:
+    """The entity that imports and exports rows of ``model`` (for list pages' export buttons)."""
+    return next((slug for slug, cls in all_entities() if cls._meta.model is model), None)
 
 
 def all_entities() -> list[tuple[str, type[EntityResource]]]:

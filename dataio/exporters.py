@@ -31,6 +31,9 @@ def neutralise(value: Any) -> Any:
     return value
 
 
+CHUNK = 2000
+
+
 def _value(obj: Any, column: Column) -> Any:
     value = obj
     for part in column.attribute.split("__"):
@@ -40,14 +43,43 @@ def _value(obj: Any, column: Column) -> Any:
     return neutralise(column.widget.format(value))
 
 
+def all_columns(resource_class: type[EntityResource]) -> list[Column]:
+    """The resource's own columns, then its extra ones (e.g. one per result metric)."""
+    return [*columns_of(resource_class), *resource_class.extra_columns()]
+
+
 def export_rows(queryset: models.QuerySet, resource_class: type[EntityResource]) -> Iterator[list[Any]]:
-    """Header then one list of cells per row; a constant number of queries whatever the size."""
+    """Header then one list of cells per row; one query per 2,000 rows whatever the size."""
     columns = columns_of(resource_class)
+    extras = resource_class.extra_columns()
     related = {c.attribute for c in columns if isinstance(c.widget, NaturalKeyWidget)}
     queryset = queryset.select_related(*related) if related else queryset
-    yield [c.header for c in columns]
-    for obj in queryset.iterator(chunk_size=2000):
-        yield [_value(obj, c) for c in columns]
+    yield [c.header for c in (*columns, *extras)]
+    if not extras:
+        for obj in queryset.iterator(chunk_size=CHUNK):
+            yield [_value(obj, c) for c in columns]
+        return
+    chunk: list[Any] = []
+    for obj in queryset.iterator(chunk_size=CHUNK):
+        chunk.append(obj)
+        if len(chunk) == CHUNK:
+            yield from _with_extras(chunk, resource_class, columns, extras)
+            chunk = []
+    yield from _with_extras(chunk, resource_class, columns, extras)
+
+
+def _with_extras(
+    objs: list[Any], resource_class: type[EntityResource], columns: tuple[Column, ...], extras: list[Column]
+) -> Iterator[list[Any]]:
+    if not objs:
+        return
+    values = resource_class.extra_values([obj.pk for obj in objs])
+    for obj in objs:
+        own = values.get(obj.pk, {})
+        yield [
+            *[_value(obj, c) for c in columns],
+            *[neutralise(c.widget.format(own.get(c.key))) for c in extras],
+        ]
 
 
 def write_xlsx(rows: Iterator[list[Any]], target: Any, sheet_title: str = "Dữ liệu") -> None:
@@ -129,7 +161,7 @@ def template_workbook(resource_class: type[EntityResource]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
-    columns = columns_of(resource_class)
+    columns = all_columns(resource_class)
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "Dữ liệu"
@@ -177,3 +209,40 @@ def _hint(column: Column) -> str:
     if isinstance(widget, widgets.BooleanCellWidget):
         return "'Có' hoặc 'Không' (để trống: Có)."
     return ""
+
+
+# --- List pages -------------------------------------------------------------------------------------
+
+EXPORT_PARAM = "export"
+
+
+def export_links(request: Any, model: type[models.Model]) -> dict[str, Any]:
+    """Context for a list page's "Xuất Excel / Xuất CSV" buttons: the page's own filters plus
+    ``export=…`` (without the page number: an export has every filtered row). Empty when the
+    model has no import/export resource."""
+    from dataio.entities import slug_for_model
+
+    if slug_for_model(model) is None:
+        return {}
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop(EXPORT_PARAM, None)
+    encoded = query.urlencode()
+    return {"export_query": f"{encoded}&" if encoded else ""}
+
+
+def list_export(request: Any, queryset: models.QuerySet) -> HttpResponse | StreamingHttpResponse | None:
+    """The download a list page was asked for (``?export=xlsx|csv``), else None.
+
+    ``queryset`` must be the page's own rows: scoped with ``visible_to`` and filtered, before
+    pagination; the export then has exactly the rows the page lists.
+    """
+    from django.utils import timezone
+
+    from dataio.entities import get_resource, slug_for_model
+
+    fmt = request.GET.get(EXPORT_PARAM)
+    slug = slug_for_model(queryset.model)
+    if fmt not in EXPORT_FORMATS or slug is None:
+        return None
+    return export_response(queryset, get_resource(slug), fmt, f"{slug}-{timezone.localdate():%Y%m%d}")

@@ -40,10 +40,13 @@ class Col(fields.Field):
         *,
         required: bool | None = None,
         help_text: str = "",
+        readonly: bool = False,
     ) -> None:
         super().__init__(attribute=attribute, column_name=header, widget=widget)
         self.required = required
         self.help_text = help_text
+        # Exported and read, never written (a decision's date shown next to its number).
+        self.readonly = readonly
 
 
 col = Col
@@ -63,12 +66,33 @@ class EntityResource(resources.ModelResource):
         super().__init__(**kwargs)
         self.user = user  # who imports: rules of a resource may depend on it
 
+    @classmethod
+    def extra_columns(cls) -> list[Column]:
+        """Columns that are not fields of the model, read from data (a campaign's result metrics).
+        Their cells reach :meth:`after_write` as ``row.extra``; exports fill them from
+        :meth:`extra_values`."""
+        return []
+
+    @staticmethod
+    def extra_values(pks: list[Any]) -> dict[Any, dict[str, Any]]:
+        """Current values of the extra columns: {pk: {column key: value}} (one query)."""
+        return {}
+
     def existing_queryset(self) -> models.QuerySet:
         """Rows a file may update (e.g. only the units still in force)."""
         return self._meta.model._default_manager.all()
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         """Cross-column rules of one row: a list of (field name, message)."""
+        return []
+
+    def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
+        """Rules that need the rows' references (ids in ``row.resolved``), checked for all rows
+        at once: a list of (row number, field name, message). E.g. an area that no longer exists."""
+        return []
+
+    def check_insert(self, new: dict[str, Any]) -> list[tuple[str, str]]:
+        """Rules for a row that does not exist yet (values by attname): a list of (field name, message)."""
         return []
 
     def check_update(self, current: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
@@ -80,6 +104,11 @@ class EntityResource(resources.ModelResource):
 
     def before_update(self, rows: list[dict[str, Any]]) -> None:
         """Last touch to column values (by attname) of changed rows before they are written."""
+
+    def after_write(self, rows: list[Any], history: Callable[[type], Any], cursor: Any) -> None:
+        """Write rows that hang off the imported ones (a campaign's results), in the same
+        transaction. ``rows`` have their ``pk``; ``history(Model)`` gives a history writer for an
+        audited model (or None)."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +168,9 @@ def columns_of(resource_class: type[EntityResource]) -> tuple[Column, ...]:
         field = resource_class.fields.get(key)
         if not isinstance(field, Col):
             continue
-        model_field = None if "__" in field.attribute else model._meta.get_field(field.attribute)
+        model_field = (
+            None if "__" in field.attribute or field.readonly else model._meta.get_field(field.attribute)
+        )
         widget = field.widget if isinstance(field.widget, CellWidget) else widget_for(model_field)
         field.widget = widget
         required = field.required

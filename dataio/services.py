@@ -73,7 +73,7 @@ def run_import(
         return _finish(outcome, ImportLog.Status.INVALID)
     if not dry_run:
         try:
-            write_plan(plan, user if user.pk else None)
+            write_plan(plan, user if user.pk else None, reason=import_reason(log))
         except ImportFailed as exc:
             outcome.failed = str(exc)
         except IntegrityError as exc:
@@ -86,6 +86,11 @@ def run_import(
         if outcome.failed:
             return _finish(outcome, ImportLog.Status.FAILED)
     return _finish(outcome, ImportLog.Status.OK)
+
+
+def import_reason(log: ImportLog) -> str:
+    """The change reason of every history row an import writes: which import, from which file."""
+    return f"Nhập dữ liệu #{log.pk} ({log.file_name})"[:100]
 
 
 def _constraint(exc: IntegrityError) -> str:

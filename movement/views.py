@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.roles import Action
+from dataio.exporters import export_links, list_export
 from movement import services
 from movement.filters import CampaignFilter, CommendationFilter, PlanFilter
 from movement.forms import (
@@ -53,9 +54,14 @@ def _list(
     request: HttpRequest, queryset: QuerySet, filterset_class: type, table_class: type, **context: Any
 ) -> HttpResponse:
     filterset = filterset_class(request.GET or None, queryset=queryset, request=request)
+    # "Xuất Excel / CSV": the rows of this list as filtered, every page.
+    export = list_export(request, filterset.qs)
+    if export is not None:
+        return export
     table = table_class(filterset.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     context.update(filterset=filterset, table=table, can_change=request.user.can(Action.CHANGE))
+    context.update(export_links(request, queryset.model))
     return render(request, "movement/list.html", context)
 
 

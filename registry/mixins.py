@@ -24,6 +24,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts.roles import Action
+from dataio.exporters import EXPORT_PARAM, export_links, list_export
 from registry.scoping import get_scoped_object_or_404
 
 
@@ -111,6 +112,22 @@ class ScopedMixin(LoginRequiredMixin):
 
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     template_name = "registry/object_list.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.GET.get(EXPORT_PARAM):
+            # The very rows of the page: scoped, filtered as shown, every page.
+            filterset = self.get_filterset(self.get_filterset_class())
+            # As FilterView.get: a strict filter with invalid input lists nothing.
+            valid = not filterset.is_bound or filterset.is_valid() or not self.get_strict()
+            response = list_export(request, filterset.qs if valid else filterset.queryset.none())
+            if response is not None:
+                return response
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.update(export_links(self.request, self.entity.model))
+        return context
 
     def get_filterset_class(self) -> type:
         return self.entity.filterset_class

@@ -1,0 +1,217 @@
+"""Plans, campaigns with their results (one column per metric) and commendations by file."""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import io
+
+import pytest
+from openpyxl import load_workbook
+
+from audit.history import history_for
+from dataio.entities import get_resource
+from dataio.exporters import export_response, template_workbook
+from movement.models import (
+    Campaign,
+    CampaignKind,
+    CampaignResult,
+    Commendation,
+    CommendationForm,
+    Plan,
+    ResultMetric,
+)
+from registry.models import ForceType, ForceUnit
+from tests.import_helpers import csv_bytes, errors_of, import_file, xlsx_bytes
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+
+CAMPAIGN_HEADER = ["Mã địa bàn", "Tên đợt vận động, sự kiện", "Loại", "Từ ngày", "Đến ngày"]
+
+
+@pytest.fixture
+def movement_catalogues(db):
+    CampaignKind.objects.create(name="Ngày hội toàn dân bảo vệ ANTQ")
+    ResultMetric.objects.create(code="propaganda_sessions", name="Số buổi tuyên truyền", unit="buổi", order=1)
+    ResultMetric.objects.create(code="guns", name="Súng giao nộp", unit="khẩu", order=2)
+    CommendationForm.objects.create(name="Giấy khen của Giám đốc Công an tỉnh", level=4)
+
+
+def _content(response) -> bytes:
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _results(campaign: Campaign) -> dict[str, decimal.Decimal]:
+    return dict(campaign.results.values_list("metric__code", "value"))
+
+
+def test_a_campaign_row_carries_its_results_in_metric_columns(tree, users, movement_catalogues):
+    rows = [
+        [*CAMPAIGN_HEADER, "Số buổi tuyên truyền", "guns"],
+        ["22615", "Ngày hội 2024", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", 12, "3"],
+        ["573", "Ngày hội huyện 2024", "ngay hoi toan dan bao ve antq", "18/08/2024", "19/08/2024", "", 1],
+    ]
+    outcome = import_file("campaigns", xlsx_bytes(rows), "dvd.xlsx", users.admin)
+    assert outcome.ok, errors_of(outcome)
+    commune_day = Campaign.objects.get(place=tree.commune)
+    assert _results(commune_day) == {"propaganda_sessions": 12, "guns": 3}
+    assert _results(Campaign.objects.get(place=tree.district)) == {"guns": 1}
+
+    # Same campaign (place, name, start date): figures changed, one emptied, one left as it was.
+    rows[1][5:7] = [15, ""]
+    outcome = import_file("campaigns", xlsx_bytes(rows), "dvd.xlsx", users.admin)
+    assert outcome.ok and outcome.plan.counts == {"new": 0, "updated": 1, "unchanged": 1}
+    assert outcome.plan.results[0].changes == [
+        ("Số buổi tuyên truyền", decimal.Decimal("12.00"), decimal.Decimal("15.00")),
+        ("Súng giao nộp", decimal.Decimal("3.00"), None),
+    ]
+    assert _results(commune_day) == {"propaganda_sessions": 15}
+    assert Campaign.objects.count() == 2
+    # The results' history names the importing user: added, changed and removed figures.
+    result_history = CampaignResult.history.filter(campaign_id=commune_day.pk)
+    assert sorted(result_history.values_list("history_type", flat=True)) == ["+", "+", "-", "~"]
+    assert set(result_history.values_list("history_user__username", flat=True)) == {"admin"}
+
+
+def test_campaign_export_has_one_column_per_metric_and_reimports_unchanged(tree, users, movement_catalogues):
+    rows = [
+        [*CAMPAIGN_HEADER, "Số buổi tuyên truyền", "Súng giao nộp"],
+        ["22615", "@Ngày hội", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", "1.234", 2.5],
+    ]
+    first_import = import_file("campaigns", xlsx_bytes(rows), "a.xlsx", users.admin)
+    assert first_import.ok, errors_of(first_import)
+    exported = _content(export_response(Campaign.objects.all(), get_resource("campaigns"), "xlsx", "dvd"))
+    sheet = load_workbook(io.BytesIO(exported)).active
+    header, first = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert header[-2:] == ["Số buổi tuyên truyền", "Súng giao nộp"]
+    assert first[-2:] == [1234, 2.5] and first[1] == "'@Ngày hội"
+    again = import_file("campaigns", exported, "dvd.xlsx", users.admin)
+    assert again.ok and not again.plan.changed, errors_of(again)
+    template = load_workbook(io.BytesIO(template_workbook(get_resource("campaigns")))).active
+    assert "Súng giao nộp" in [cell.value for cell in template[1]]
+
+
+def test_campaign_rows_are_checked(tree, users, movement_catalogues):
+    rows = [
+        [*CAMPAIGN_HEADER, "Số buổi tuyên truyền"],
+        ["22615", "A", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "18/08/2024", 1],
+        ["22615", "B", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", -1],
+        ["58", "C", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", "nhiều"],
+    ]
+    outcome = import_file("campaigns", csv_bytes(rows), "a.csv", users.admin)
+    assert [(row, column) for row, column, _ in errors_of(outcome)] == [
+        (2, "Đến ngày"),
+        (3, "Số buổi tuyên truyền"),
+        (4, "Số buổi tuyên truyền"),
+    ]
+    assert not Campaign.objects.exists()
+
+
+def test_plans_round_trip(tree, users):
+    rows = [
+        [
+            "Mã đơn vị ban hành",
+            "Số, ký hiệu",
+            "Trích yếu",
+            "Ngày ban hành",
+            "Từ năm",
+            "Đến năm",
+            "Tình trạng",
+        ],
+        ["56", "747/KH-CAT", "Chống trộm cắp", "15/01/2024", 2024, 2026, "Đang thực hiện"],
+    ]
+    assert import_file("plans", xlsx_bytes(rows), "kh.xlsx", users.admin).ok
+    plan = Plan.objects.get()
+    assert (plan.issuing_unit, plan.year_to, plan.status) == (tree.province, 2026, "in_force")
+    exported = _content(export_response(Plan.objects.all(), get_resource("plans"), "csv", "kh"))
+    assert not import_file("plans", exported, "kh.csv", users.admin).plan.changed
+    [entry] = history_for(plan)
+    assert entry.user_label == "admin"
+
+
+def test_commendations_name_a_registry_collective_or_a_person(tree, users, movement_catalogues):
+    force_type = ForceType.objects.create(name="Tổ bảo vệ an ninh, trật tự")
+    force = ForceUnit.objects.create(
+        commune=tree.commune, force_type=force_type, name="Tổ bảo vệ thôn 1", member_count=5
+    )
+    header = [
+        "Mã địa bàn",
+        "Số quyết định",
+        "Ngày quyết định",
+        "Năm",
+        "Hình thức",
+        "Cấp quyết định",
+        "Đối tượng",
+        "Lực lượng",
+        "Tên tập thể / họ tên cá nhân",
+    ]
+    form = "Giấy khen của Giám đốc Công an tỉnh"
+    rows = [
+        header,
+        [
+            "22615",
+            "12/QĐ-CAT",
+            "19/08/2024",
+            2024,
+            form,
+            "Giám đốc Công an tỉnh",
+            "Tập thể",
+            "tổ bảo vệ thôn 1",
+            "",
+        ],
+        [
+            "22615",
+            "12/QĐ-CAT",
+            "19/08/2024",
+            2024,
+            form,
+            "Giám đốc Công an tỉnh",
+            "Cá nhân",
+            "",
+            "Nguyễn Văn A",
+        ],
+    ]
+    outcome = import_file("commendations", xlsx_bytes(rows), "kt.xlsx", users.admin)
+    assert outcome.ok, errors_of(outcome)
+    assert Commendation.objects.get(force_unit=force).decision_date == datetime.date(2024, 8, 19)
+    assert Commendation.objects.get(recipient_name="Nguyễn Văn A").recipient_kind == "individual"
+    exported = _content(
+        export_response(Commendation.objects.all(), get_resource("commendations"), "xlsx", "kt")
+    )
+    assert not import_file("commendations", exported, "kt.xlsx", users.admin).plan.changed
+
+    bad = [
+        header,
+        ["22615", "13/QĐ-CAT", "19/08/2024", 2024, form, "GĐ", "Cá nhân", "Tổ bảo vệ thôn 1", "Nguyễn Văn B"],
+        ["22615", "13/QĐ-CAT", "19/08/2024", 2024, form, "GĐ", "Tập thể", "", ""],
+        ["22651", "13/QĐ-CAT", "19/08/2024", 2024, form, "GĐ", "Tập thể", "Tổ bảo vệ thôn 1", ""],
+        ["22615", "13/QĐ-CAT", "19/08/2024", 2024, "Cờ thi đua", "GĐ", "Cá nhân", "", "Trần Thị C"],
+    ]
+    outcome = import_file("commendations", xlsx_bytes(bad), "kt2.xlsx", users.admin)
+    assert [(row, column) for row, column, _ in errors_of(outcome)] == [
+        (2, "Lực lượng"),
+        (3, "Tên tập thể / họ tên cá nhân"),
+        (4, "Lực lượng"),
+        (5, "Hình thức"),
+    ]
+    assert Commendation.objects.count() == 2
+
+
+def test_a_plan_number_two_units_share_is_refused_not_guessed(tree, users, movement_catalogues):
+    for unit in (tree.district, tree.other_district):
+        Plan.objects.create(
+            number="01/KH",
+            title="Kế hoạch",
+            issuing_unit=unit,
+            issued_on=datetime.date(2024, 1, 2),
+            year_from=2024,
+            year_to=2024,
+        )
+    rows = [
+        [*CAMPAIGN_HEADER, "Số kế hoạch"],
+        ["22615", "A", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", "01/KH"],
+    ]
+    outcome = import_file("campaigns", csv_bytes(rows), "a.csv", users.admin)
+    assert errors_of(outcome) == [
+        (2, "Số kế hoạch", "Có nhiều hơn một kế hoạch '01/KH': không xác định được.")
+    ]
