@@ -50,6 +50,7 @@ MENU: list[tuple[str, list[tuple[str, str, Action]]]] = [
         [
             ("Nhập dữ liệu", "dataio:index", Action.IMPORT),
             ("Nhật ký thay đổi", "audit:change_list", Action.IMPORT),  # administrators only
+            ("Người dùng, danh mục", "admin:index", Action.IMPORT),
         ],
     ),
 ]
