@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from certification.models import CertificationRecord, State, SubjectKind
+from dashboard import services
 from dashboard.services import (
     NO_CLASS,
     ORGANISATIONS,
@@ -183,7 +184,10 @@ def build_world(tree) -> World:
     # 2024: areas 3/6, communes 1/3, agency 1/2, enterprise 0/1, school 0/1.
 
     kind = CampaignKind.objects.create(name="Ra mắt mô hình")
-    sessions = ResultMetric.objects.create(name="Buổi tuyên truyền", code="buoi", unit="buổi", order=1)
+    # The seeded catalogue already has this metric (and the flag below): reuse them by name.
+    sessions = ResultMetric.objects.update_or_create(
+        name="Buổi tuyên truyền", defaults={"unit": "buổi", "order": 1}
+    )[0]
     leaflets = ResultMetric.objects.create(name="Tờ rơi", code="to-roi", unit="tờ", order=2)
     for place, start, end, values in [
         (c1, D(2025, 8, 19), D(2025, 8, 19), {sessions: 3, leaflets: 100}),
@@ -199,7 +203,9 @@ def build_world(tree) -> World:
             CampaignResult.objects.create(campaign=campaign, metric=metric, value=Decimal(value))
     # 2025: sessions 5, leaflets 100. 2024: sessions 5, leaflets 40.
 
-    flag = CommendationForm.objects.create(name="Cờ thi đua của Bộ Công an", level=1)
+    flag = CommendationForm.objects.update_or_create(name="Cờ thi đua của Bộ Công an", defaults={"level": 1})[
+        0
+    ]
     certificate = CommendationForm.objects.create(name="Giấy khen Giám đốc Công an tỉnh", level=4)
     for form, unit, year, revoked in [
         (flag, tree.province, 2025, False),
@@ -323,6 +329,27 @@ def test_every_figure_equals_the_count_of_its_list(tree, users, world):
                 "campaign_results",
                 "commendations",
             }
+
+
+def test_one_pass_and_probed_model_classes_agree_same_day_reviews_included(tree, users, world):
+    # Two reviews on one day: the later one (highest id) decides, in both query shapes.
+    camera_b = SecurityModel.objects.get(name="Camera B")
+    ModelReview.objects.create(
+        model=camera_b, reviewed_on=D(2025, 11, 1), kind="interim", effectiveness=world.good
+    )
+    years = [YEAR, YEAR - 1]
+    for user, unit in [
+        (users.leadership, tree.province),
+        (users.reviewer, tree.district),
+        (users.admin, None),
+    ]:
+        scope = Scope(user, unit)
+        one_pass = services._models_by_class(scope, YEAR, years)
+        probed = services._models_by_class_probed(scope, YEAR, years)
+        assert {y: dict(c) for y, c in one_pass.items()} == {y: dict(c) for y, c in probed.items()}, unit
+    latest = services.model_class_counts(Scope(users.admin, None), YEAR, years)
+    assert latest[YEAR][str(world.good.pk)] == 2
+    assert latest[YEAR].get(str(world.weak.pk), 0) == 0
 
 
 def test_unrated_models_list_holds_models_without_review(tree, users, world):
