@@ -244,7 +244,10 @@ def main(argv: list[str] | None = None) -> int:
             script.write_text(WRK_REPORT)
             for page, path in zip(pages, paths, strict=True):
                 cookie = f"sessionid={sessions[page.username]}" if page.username else ""
-                status = fetch(base + path, cookie)
+                try:
+                    status = fetch(base + path, cookie)
+                except OSError as error:  # urllib's URLError too: the server went away
+                    status = f"{error} (gunicorn {'đã dừng' if server.poll() is not None else 'còn chạy'})"
                 if status != 200:
                     print(f"{page.label}: {path} trả về {status}, không đo.")
                     failed = True
