@@ -206,7 +206,6 @@ def main(argv: list[str] | None = None) -> int:
     env = production_env(url)
     pages = [p for p in PAGES if not args.only or args.only in p.label or p.label == BASELINE]
     sessions, paths = prepare(env, pages)
-    sessions, paths = prepare(env, PAGES)
     port = free_port()
     base = f"http://{HOST}:{port}"
     server = subprocess.Popen(
