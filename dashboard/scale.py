@@ -18,6 +18,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from certification.models import CertificationRecord, State, SubjectKind
+from movement.catalogues import RESULT_METRICS
 from movement.models import (
     Campaign,
     CampaignKind,
@@ -54,12 +55,8 @@ MODEL_TYPES = [
     "Tổ xe ôm tự quản",
     "Dân vận khéo",
 ]
-METRICS = [
-    ("buoi-tuyen-truyen", "Buổi tuyên truyền", "buổi"),
-    ("luot-nguoi-du", "Lượt người dự", "lượt"),
-    ("to-roi", "Tờ rơi phát ra", "tờ"),
-    ("tin-bao", "Tin báo của quần chúng", "tin"),
-]
+# The seeded catalogue's own metrics (a data migration creates them), so get_or_create finds them.
+METRICS = [m for m in RESULT_METRICS if m[0] in ("propaganda_sessions", "attendance", "leaflets", "tips")]
 FORMS = [
     ("Cờ thi đua của Bộ Công an", 1),
     ("Bằng khen của Bộ trưởng Bộ Công an", 2),

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count, F, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import Count, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
 
 from certification.models import CertificationRecord, State, SubjectKind
@@ -165,14 +165,17 @@ def child_code(scope: Scope, path_lookup: str) -> SplitPart:
 
 def commune_rows(scope: Scope) -> models.QuerySet:
     """Communes of the subtree, each with the date of its active steering committee (if any)."""
-    from registry.models import SteeringCommittee
-
-    # At most one active committee per commune (a constraint); no default ordering, no join.
-    committee = SteeringCommittee.objects.filter(commune=OuterRef("pk"), is_active=True).order_by()
+    # At most one active committee per commune (a constraint), so a LEFT JOIN adds no rows. A
+    # subquery here was repeated by PostgreSQL in each year's conditional count (ten probes a commune).
     return (
         scope.subtree(AdministrativeUnit)
         .filter(level=UnitLevel.COMMUNE)
-        .annotate(committee_date=Subquery(committee.values("decision_date")[:1]))
+        .annotate(
+            active_committee=FilteredRelation(
+                "steeringcommittee_set", condition=Q(steeringcommittee_set__is_active=True)
+            ),
+            committee_date=F("active_committee__decision_date"),
+        )
     )
 
 
@@ -211,6 +214,85 @@ def latest_class(scope: Scope, year: int) -> Subquery:
 def classed_model_rows(scope: Scope, year: int) -> models.QuerySet:
     """Models with the effectiveness class of their latest review up to the year's day."""
     return model_rows(scope).annotate(latest_class=latest_class(scope, year))
+
+
+def latest_reviews(scope: Scope, year: int) -> models.QuerySet:
+    """The latest review of each model of the subtree up to the year's day (``latest_class``'s rows).
+
+    One ordered pass over the (model, day, id) index with DISTINCT ON, instead of a probe per model.
+    """
+    return (
+        scope.subtree(ModelReview)
+        .filter(reviewed_on__lte=scope.as_of(year))
+        .order_by("model_id", "-reviewed_on", "-pk")
+        .distinct("model_id")
+        .values("model_id", "effectiveness_id")
+    )
+
+
+def _models_by_class(scope: Scope, year: int, years: list[int]) -> dict[int, dict[str, int]]:
+    """Models of ``year`` counted by the class of their latest review, for each of ``years``.
+
+    The models (scoped, as ``models_when``) are merge-joined with each year's ``latest_reviews``: two
+    sequential passes over the review index, where a probe per model and year cost seconds for the
+    whole country. Same rows and same tie-break (latest day, then highest id) as ``latest_class``.
+    """
+    base = model_rows(scope).filter(models_when(scope, year)).order_by().values("id", "started_on")
+    selects = [f"r{i}.effectiveness_id" for i in range(len(years))]
+    counts = ["COUNT(*) FILTER (WHERE m.started_on IS NULL OR m.started_on <= %s)" for _ in years]
+    base_sql, base_params = base.query.sql_with_params()
+    params = [*(scope.as_of(y) for y in years), *base_params]
+    joins = []
+    for i, y in enumerate(years):
+        sql, review_params = latest_reviews(scope, y).query.sql_with_params()
+        joins.append(f"LEFT JOIN ({sql}) r{i} ON r{i}.model_id = m.id")
+        params += review_params
+    # Composed only of the querysets' own compiled SQL and placeholders: no user text in it.
+    query = (
+        f"SELECT {', '.join(selects)}, {', '.join(counts)} FROM ({base_sql}) m "  # noqa: S608
+        f"{' '.join(joins)} GROUP BY {', '.join(str(i + 1) for i in range(len(years)))}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        rows = cursor.fetchall()
+    result: dict[int, dict[str, int]] = {y: defaultdict(int) for y in years}
+    for row in rows:
+        for i, y in enumerate(years):
+            klass = row[i]
+            result[y][str(klass) if klass else NO_CLASS] += row[len(years) + i]
+    return result
+
+
+def _models_by_class_probed(scope: Scope, year: int, years: list[int]) -> dict[int, dict[str, int]]:
+    """As ``_models_by_class``, with an index probe per model and year (``latest_class``).
+
+    Cheaper under one unit, where the models are a small part of the reviews' index.
+    """
+    pairs = (
+        model_rows(scope)
+        .filter(models_when(scope, year))
+        .annotate(**{f"class_{y}": latest_class(scope, y) for y in years})
+        .values(*(f"class_{y}" for y in years))
+        .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))
+        .order_by()
+    )
+    result: dict[int, dict[str, int]] = {y: defaultdict(int) for y in years}
+    for row in pairs:
+        for y in years:
+            klass = row[f"class_{y}"]
+            result[y][str(klass) if klass else NO_CLASS] += row[f"y{y}"]
+    return result
+
+
+def model_class_counts(scope: Scope, year: int, years: list[int]) -> dict[int, dict[str, int]]:
+    """Models of ``year`` by the class of their latest review up to each of ``years``' day.
+
+    The whole country reads most of the reviews' index, so one ordered pass per year wins (0.45 s
+    against 1.1 s of probes on 300,000 models); under a unit the probes touch only its models.
+    """
+    if scope.unit is None:
+        return _models_by_class(scope, year, years)
+    return _models_by_class_probed(scope, year, years)
 
 
 def area_rows(scope: Scope) -> models.QuerySet:
@@ -432,22 +514,9 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
         sum(f.previous for f in models_by_type),
     )
 
-    # Models by the class of their latest review, both years in one pass: grouped by the pair of
-    # classes, counted per year (a model counted last year is counted this year too).
+    # Models by the class of their latest review, both years in one query.
     classes = {str(c.pk): c.name for c in EffectivenessClass.objects.order_by("rank")}
-    counts: dict[int, dict[str, int]] = {y: defaultdict(int) for y in years}
-    pairs = (
-        model_rows(scope)
-        .filter(models_when(scope, year))
-        .annotate(**{f"class_{y}": latest_class(scope, y) for y in years})
-        .values(*(f"class_{y}" for y in years))
-        .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))
-        .order_by()
-    )
-    for row in pairs:
-        for y in years:
-            klass = row[f"class_{y}"]
-            counts[y][str(klass) if klass else NO_CLASS] += row[f"y{y}"]
+    counts = model_class_counts(scope, year, years)
     models_by_class = [
         Figure("models_class", name, counts[year].get(key, 0), counts[year - 1].get(key, 0), key, "mô hình")
         for key, name in [*classes.items(), (NO_CLASS, "Chưa đánh giá")]

@@ -7,8 +7,12 @@ model's ``scope_path_lookup``, so it works for any registry model whatever its l
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
+from django.forms.utils import flatatt
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 
 from registry.models import (
     AdministrativeUnit,
@@ -48,6 +52,30 @@ def visible_communes(request: HttpRequest | None) -> QuerySet[AdministrativeUnit
     return _visible_units(request, UnitLevel.COMMUNE)
 
 
+class PlaceSelect(forms.Select):
+    """A select of places rendered in Python, one string per option.
+
+    The template-per-option rendering of Django's Select cost ~0.1 ms an option: 70 ms on every list
+    page of an administrator who sees the country's 700 districts.
+    """
+
+    def render(
+        self, name: str, value: object, attrs: dict | None = None, renderer: object = None
+    ) -> SafeString:
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        chosen = {str(v) for v in self.format_value(value)}
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (str(v), mark_safe(" selected") if str(v) in chosen else "", label)
+                for v, label in self.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
+
+
 class ScopedFilterSet(django_filters.FilterSet):
     """Search, district and commune filters shared by every registry list."""
 
@@ -56,10 +84,10 @@ class ScopedFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(label="Tìm kiếm", method="search")
     district = django_filters.ModelChoiceFilter(
-        label="Quận/huyện", queryset=visible_districts, method="in_unit", empty_label=ALL
+        label="Quận/huyện", queryset=visible_districts, method="in_unit", empty_label=ALL, widget=PlaceSelect
     )
     commune = django_filters.ModelChoiceFilter(
-        label="Xã/phường", queryset=visible_communes, method="in_unit", empty_label=ALL
+        label="Xã/phường", queryset=visible_communes, method="in_unit", empty_label=ALL, widget=PlaceSelect
     )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

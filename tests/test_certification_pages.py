@@ -305,6 +305,17 @@ def test_queue_lists_submitted_in_scope_oldest_first_and_filters(client, users, 
     assert len(response.context["page"]) == 25
 
 
+def test_queue_shows_a_dash_for_a_record_with_no_submitter(client, users, tree):
+    # Records loaded in bulk (imports, the scale dataset) can be submitted without a submitter.
+    area = make_area(tree.commune, "Thôn nhập sẵn")
+    bulk_records([area], YEAR, State.SUBMITTED, users.commune_staff)
+    login(client, users.reviewer)
+    response = client.get(reverse("certification:review_queue"))
+    assert response.status_code == 200
+    assert [r.submitted_by for r in response.context["page"]] == [None]
+    assert "Thôn nhập sẵn" in response.content.decode()
+
+
 def test_queue_is_forbidden_to_roles_without_review(client, users):
     for user in (users.commune_staff, users.leadership, users.province_staff):
         client.logout()

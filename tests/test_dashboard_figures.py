@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from certification.models import CertificationRecord, State, SubjectKind
+from dashboard import services
 from dashboard.services import (
     NO_CLASS,
     ORGANISATIONS,
@@ -328,6 +329,27 @@ def test_every_figure_equals_the_count_of_its_list(tree, users, world):
                 "campaign_results",
                 "commendations",
             }
+
+
+def test_one_pass_and_probed_model_classes_agree_same_day_reviews_included(tree, users, world):
+    # Two reviews on one day: the later one (highest id) decides, in both query shapes.
+    camera_b = SecurityModel.objects.get(name="Camera B")
+    ModelReview.objects.create(
+        model=camera_b, reviewed_on=D(2025, 11, 1), kind="interim", effectiveness=world.good
+    )
+    years = [YEAR, YEAR - 1]
+    for user, unit in [
+        (users.leadership, tree.province),
+        (users.reviewer, tree.district),
+        (users.admin, None),
+    ]:
+        scope = Scope(user, unit)
+        one_pass = services._models_by_class(scope, YEAR, years)
+        probed = services._models_by_class_probed(scope, YEAR, years)
+        assert {y: dict(c) for y, c in one_pass.items()} == {y: dict(c) for y, c in probed.items()}, unit
+    latest = services.model_class_counts(Scope(users.admin, None), YEAR, years)
+    assert latest[YEAR][str(world.good.pk)] == 2
+    assert latest[YEAR].get(str(world.weak.pk), 0) == 0
 
 
 def test_unrated_models_list_holds_models_without_review(tree, users, world):

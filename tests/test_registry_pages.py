@@ -629,3 +629,13 @@ def test_detail_pages_run_a_constant_number_of_queries(
         response = page(client, "model_detail", source.pk)
         page(client, "area_detail", area.pk)
     assert len(response.context["replicas"]) == 62 and len(response.context["reviews"]) == 62
+
+
+def test_place_filter_keeps_the_chosen_district_selected_and_escapes_names(client, users, tree):
+    from registry.filters import PlaceSelect
+
+    widget = PlaceSelect(choices=[("", "Tất cả"), (tree.district.pk, "Huyện <A> & B")])
+    html = widget.render("district", str(tree.district.pk), {"id": "id_district", "class": "form-select"})
+    assert f'<option value="{tree.district.pk}" selected>Huyện &lt;A&gt; &amp; B</option>' in html
+    assert html.startswith('<select class="form-select" id="id_district" name="district">')
+    assert '<option value="">Tất cả</option>' in html
