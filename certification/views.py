@@ -159,14 +159,14 @@ def _record_context(
 
 @role_required(Action.VIEW)
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Saving the dossier needs the change right: a role without it gets 403 whatever the record.
+    if request.method == "POST" and not request.user.can(Action.CHANGE):
+        raise PermissionDenied("Vai trò của bạn không được sửa hồ sơ.")
     queryset = CertificationRecord.objects.with_subject().select_related("submitted_by", "decided_by")
-    record = get_scoped_object_or_404(queryset, request.user, pk=pk)
+    action = Action.CHANGE if request.method == "POST" else Action.VIEW
+    record = get_scoped_object_or_404(queryset, request.user, action, pk=pk)
     form = None
     if request.method == "POST":
-        # Saving the dossier needs the change right over this record.
-        if not request.user.can(Action.CHANGE):
-            raise PermissionDenied("Vai trò của bạn không được sửa hồ sơ.")
-        record = get_scoped_object_or_404(queryset, request.user, Action.CHANGE, pk=pk)
         form = DossierForm(
             request.POST,
             criteria=services.criteria_for(record),
