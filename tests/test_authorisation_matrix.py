@@ -351,7 +351,7 @@ MATRIX: dict[str, Entry] = {
 # --- The world: one object of each kind inside and outside the users' scopes ---------------------
 
 
-@dataclass
+@dataclass(repr=False)  # the default repr would list every object in failure reports
 class World:
     tree: Tree
     users: Users
