@@ -479,6 +479,11 @@ def _status_unit_and_year(request: HttpRequest) -> tuple[AdministrativeUnit, int
         # The latest year anything was registered in scope, so the page opens on real figures.
         latest = CertificationRecord.objects.visible_to(user).aggregate(latest=Max("year"))["latest"]
         year = latest or timezone.localdate().year
+    try:
+        # A year no record can have (?year=0 is not even a date) is not a page.
+        services.check_year(year)
+    except CertificationError as exc:
+        raise Http404(str(exc)) from exc
     return unit, year
 
 
