@@ -619,7 +619,7 @@ def _url(name: str, kwargs: dict[str, Any] | None, params: dict[str, Any] | None
     return f"{url}?{urlencode(params)}" if params else url
 
 
-def _answer(client: Client, method: str, url: str, data: dict[str, Any]):
+def answer(client: Client, method: str, url: str, data: dict[str, Any]):
     """One request whose writes are rolled back, so that the world stays the same for the next."""
     with transaction.atomic():
         try:
@@ -633,7 +633,7 @@ def _answer(client: Client, method: str, url: str, data: dict[str, Any]):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", url_names())
-def test_url_answers_each_role_as_declared(name: str, world: World):
+def test_urlanswers_each_role_as_declared(name: str, world: World):
     entry = MATRIX.get(name)
     if entry is None:
         pytest.fail(f"{name} chưa có trong MATRIX")
@@ -665,7 +665,7 @@ def test_url_answers_each_role_as_declared(name: str, world: World):
             client = world.client(role)
             for method, expected in (("GET", get_expected[role]), ("POST", post_expected[role])):
                 try:
-                    response = _answer(client, method, url, make_data(place))
+                    response = answer(client, method, url, make_data(place))
                 except Exception as exc:  # a 500: report it with the others
                     failures.append(
                         f"{method} {url} ({where}) as {role}: expected {expected}, raised {exc!r}"
