@@ -633,7 +633,7 @@ def answer(client: Client, method: str, url: str, data: dict[str, Any]):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("name", url_names())
-def test_urlanswers_each_role_as_declared(name: str, world: World):
+def test_url_answers_each_role_as_declared(name: str, world: World):
     entry = MATRIX.get(name)
     if entry is None:
         pytest.fail(f"{name} chưa có trong MATRIX")
