@@ -164,14 +164,14 @@ def _record_context(
 
 @role_required(Action.VIEW)
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    # Saving the dossier needs the change right: a role without it gets 403 whatever the record.
+    if request.method == "POST" and not request.user.can(Action.CHANGE):
+        raise PermissionDenied("Vai trò của bạn không được sửa hồ sơ.")
     queryset = CertificationRecord.objects.with_subject().select_related("submitted_by", "decided_by")
-    record = get_scoped_object_or_404(queryset, request.user, pk=pk)
+    action = Action.CHANGE if request.method == "POST" else Action.VIEW
+    record = get_scoped_object_or_404(queryset, request.user, action, pk=pk)
     form = None
     if request.method == "POST":
-        # Saving the dossier needs the change right over this record.
-        if not request.user.can(Action.CHANGE):
-            raise PermissionDenied("Vai trò của bạn không được sửa hồ sơ.")
-        record = get_scoped_object_or_404(queryset, request.user, Action.CHANGE, pk=pk)
         form = DossierForm(
             request.POST,
             criteria=services.criteria_for(record),
@@ -484,6 +484,11 @@ def _status_unit_and_year(request: HttpRequest) -> tuple[AdministrativeUnit, int
         # The latest year anything was registered in scope, so the page opens on real figures.
         latest = CertificationRecord.objects.visible_to(user).aggregate(latest=Max("year"))["latest"]
         year = latest or timezone.localdate().year
+    try:
+        # A year no record can have (?year=0 is not even a date) is not a page.
+        services.check_year(year)
+    except CertificationError as exc:
+        raise Http404(str(exc)) from exc
     return unit, year
 
 

@@ -50,6 +50,11 @@ class Tree:
 
 @pytest.fixture
 def tree(db) -> Tree:
+    return build_tree()
+
+
+def build_tree() -> Tree:
+    """The tree of the ``tree`` fixture, for fixtures of a wider scope (one tree per module)."""
     province = make_unit("56", "Khánh Hòa", UnitLevel.PROVINCE)
     district = make_unit("573", "Khánh Vĩnh", UnitLevel.DISTRICT, province)
     other_district = make_unit("574", "Diên Khánh", UnitLevel.DISTRICT, province)
@@ -84,6 +89,10 @@ class Users:
 
 @pytest.fixture
 def users(tree: Tree) -> Users:
+    return build_users(tree)
+
+
+def build_users(tree: Tree) -> Users:
     return Users(
         admin=make_user("admin", Role.ADMIN, None),
         province_staff=make_user("tinh", Role.PROVINCE_STAFF, tree.province),
