@@ -189,6 +189,9 @@ STORAGES = {
         )
     },
 }
+# The test client builds a handler per test; without autorefresh WhiteNoise re-walks every static
+# file each time.
+WHITENOISE_AUTOREFRESH = TESTING
 # Uploads live outside any web root and are only served through views that check scope.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "uploads")))
 # No URL serves MEDIA_ROOT: attachments go out only through views that check scope.

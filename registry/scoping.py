@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
 
@@ -70,5 +71,6 @@ def get_scoped_object_or_404(
     )
     try:
         return qs.restrict(user, action).get(**lookup)
-    except qs.model.DoesNotExist as exc:
+    except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
+        # A malformed id ("?unit=abc") is as unknown as a missing one.
         raise Http404("Không tìm thấy hoặc bạn không có quyền truy cập.") from exc

@@ -609,9 +609,6 @@ PARAM_VALUES: dict[str, list[str]] = {
     "page": ["1", "2"],
 }
 EDITORS = ("admin", "province_staff", "commune_staff")
-EXPORT_UNIT_BUG = pytest.mark.xfail(
-    reason="dataio.views.export passes ?unit= to the database unchecked: ?unit=abc is a 500 (reported)"
-)
 # (URL name, its kwargs, the query parameters the page reads, roles that may open it)
 QUERY_PAGES: list[Any] = [
     ("registry:area_list", None, ("q", "district", "commune", "kind", "is_active", "sort", "page"), EDITORS),
@@ -631,9 +628,7 @@ QUERY_PAGES: list[Any] = [
     ("dashboard:annual_report", None, ("unit", "year"), ("admin", "leadership")),
     ("audit:change_list", None, ("user", "model", "unit", "date_from", "date_to", "page"), ("admin",)),
     ("dataio:index", None, ("entity",), ("admin",)),
-    pytest.param(
-        "dataio:export", lambda w: {"entity": "areas"}, ("unit", "format"), EDITORS, marks=EXPORT_UNIT_BUG
-    ),
+    pytest.param("dataio:export", lambda w: {"entity": "areas"}, ("unit", "format"), EDITORS),
 ]
 
 

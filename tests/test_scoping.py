@@ -69,3 +69,9 @@ def test_object_outside_scope_is_404_whatever_its_id(tree, users):
 def test_scope_is_a_path_prefix_not_a_tree_walk(tree, users, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert len(list(AdministrativeUnit.objects.visible_to(users.province_staff))) == 6
+
+
+def test_a_malformed_id_is_a_404_not_a_500(tree, users):
+    for bad in ("abc", "1.5", "", None):
+        with pytest.raises(Http404):
+            get_scoped_object_or_404(AdministrativeUnit, users.admin, pk=bad)
