@@ -43,6 +43,11 @@ def system_user() -> User:
     return User(username="system", role=Role.ADMIN, is_superuser=True, is_active=True)
 
 
+def clean_file_name(name: str) -> str:
+    """A file name fit to show and store: no control characters (a NUL cannot go into PostgreSQL)."""
+    return "".join(ch for ch in name if ch.isprintable())[:255] or "tep-khong-ten"
+
+
 def run_import(
     resource_class: type[EntityResource],
     data: IO[bytes],
@@ -58,7 +63,7 @@ def run_import(
     log = ImportLog.objects.create(
         user=user if user.pk else None,
         entity=slug_for(resource_class),
-        file_name=filename[:255],
+        file_name=clean_file_name(filename),
         dry_run=dry_run,
     )
     outcome = ImportOutcome(log)

@@ -106,6 +106,9 @@ def test_leadership_may_export_what_it_may_read(client, tree, users, areas):
 
 @pytest.fixture
 def movement(tree, users):
+    # A known catalogue, whatever the data migration seeded (the test's transaction restores it).
+    for catalogue in (ResultMetric, CampaignKind, CommendationForm):
+        catalogue.objects.all().delete()
     kind = CampaignKind.objects.create(name="Ngày hội")
     metric = ResultMetric.objects.create(code="propaganda_sessions", name="Số buổi tuyên truyền", unit="buổi")
     form = CommendationForm.objects.create(name="Giấy khen")

@@ -31,6 +31,9 @@ CAMPAIGN_HEADER = ["Mã địa bàn", "Tên đợt vận động, sự kiện", 
 
 @pytest.fixture
 def movement_catalogues(db):
+    # A known catalogue, whatever the data migration seeded (the test's transaction restores it).
+    for catalogue in (ResultMetric, CampaignKind, CommendationForm):
+        catalogue.objects.all().delete()
     CampaignKind.objects.create(name="Ngày hội toàn dân bảo vệ ANTQ")
     ResultMetric.objects.create(code="propaganda_sessions", name="Số buổi tuyên truyền", unit="buổi", order=1)
     ResultMetric.objects.create(code="guns", name="Súng giao nộp", unit="khẩu", order=2)

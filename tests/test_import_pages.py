@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from dataio.entities import ENTITIES, get_resource
 from dataio.exporters import export_response
 from dataio.models import ImportLog
+from movement.models import ResultMetric
 from registry.models import AreaKind, ResidentialArea
 from tests.conftest import PASSWORD
 from tests.import_helpers import AREA_HEADER, csv_bytes, xlsx_bytes
@@ -106,7 +107,11 @@ def test_template_has_the_headers_and_a_sample_row(client, tree, users, catalogu
     header, sample = list(sheet.iter_rows(min_row=1, max_row=2, values_only=True))
     from dataio.resources import columns_of
 
-    assert list(header) == [c.header for c in columns_of(get_resource(entity))]
+    headers = [c.header for c in columns_of(get_resource(entity))]
+    assert list(header)[: len(headers)] == headers
+    # Past the declared columns come only data-driven ones: campaign results, a column per metric.
+    extra = list(header)[len(headers) :]
+    assert set(extra) <= set(ResultMetric.objects.values_list("name", flat=True))
     assert any(sample)
 
 
@@ -186,3 +191,13 @@ def test_admin_lists_of_importable_models_link_to_the_import_page(client, tree, 
     assert reverse("dataio:template", args=["units"]) in page
     logs = client.get(reverse("admin:dataio_importlog_changelist")).content.decode()
     assert reverse("dataio:index") in logs
+
+
+def test_a_file_name_with_control_characters_is_stored_cleaned(users):
+    from dataio.services import run_import
+
+    data = csv_bytes([AREA_HEADER, ["22615", "Thôn 1", "Thôn", 1, 1]])
+    outcome = run_import(
+        get_resource("areas"), io.BytesIO(data), "khu\x00dan\x07cu.csv", users.admin, dry_run=True
+    )
+    assert ImportLog.objects.get(pk=outcome.log.pk).file_name == "khudancu.csv"
