@@ -34,6 +34,7 @@ from movement.forms import (
 )
 from movement.models import Campaign, Commendation, Plan
 from movement.tables import CampaignTable, CommendationTable, PlanTable
+from registry.mixins import drop_unknown_sort
 from registry.models import AdministrativeUnit
 from registry.scoping import get_scoped_object_or_404
 
@@ -58,6 +59,7 @@ def _list(
     export = list_export(request, filterset.qs)
     if export is not None:
         return export
+    drop_unknown_sort(request, table_class)
     table = table_class(filterset.qs)
     RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
     context.update(filterset=filterset, table=table, can_change=request.user.can(Action.CHANGE))

@@ -110,10 +110,20 @@ class ScopedMixin(LoginRequiredMixin):
         return context
 
 
+def drop_unknown_sort(request: HttpRequest, table_class: type) -> None:
+    """Only a table's own columns sort a list; any other ``?sort=`` is ignored, not passed on."""
+    sort = request.GET.get("sort")
+    if sort is not None and sort.lstrip("-") not in table_class.base_columns:
+        query = request.GET.copy()
+        query.pop("sort")
+        request.GET = query
+
+
 class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
     template_name = "registry/object_list.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        drop_unknown_sort(request, self.get_table_class())
         if request.GET.get(EXPORT_PARAM):
             # The very rows of the page: scoped, filtered as shown, every page.
             filterset = self.get_filterset(self.get_filterset_class())
