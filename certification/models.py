@@ -211,11 +211,6 @@ class CertificationRecord(TimeStamped):
         return self.area or self.organisation or self.commune
 
     @property
-    def is_locked(self) -> bool:
-        """Approved records are locked: no edits without a revocation first."""
-        return self.state in (State.APPROVED, State.SUBMITTED)
-
-    @property
     def is_editable_state(self) -> bool:
         return self.state in EDITABLE_STATES
 
