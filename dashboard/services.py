@@ -28,6 +28,8 @@ from django.conf import settings
 from django.db import connection, models, transaction
 from django.db.models import Count, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Substr
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from certification.models import CertificationRecord, State, SubjectKind
 from movement.models import CampaignResult, Commendation
@@ -53,12 +55,12 @@ ORG_KINDS = (SubjectKind.AGENCY, SubjectKind.ENTERPRISE, SubjectKind.SCHOOL)
 ORGANISATIONS = "organisation"  # the three organisation kinds together, as reports quote them
 CERT_KINDS: tuple[str, ...] = (SubjectKind.RESIDENTIAL_AREA, SubjectKind.COMMUNE, *ORG_KINDS)
 CERT_LABELS: dict[str, str] = {
-    SubjectKind.RESIDENTIAL_AREA: "khu dân cư",
-    SubjectKind.COMMUNE: "xã, phường, thị trấn",
-    SubjectKind.AGENCY: "cơ quan",
-    SubjectKind.ENTERPRISE: "doanh nghiệp",
-    SubjectKind.SCHOOL: "nhà trường, cơ sở giáo dục",
-    ORGANISATIONS: "cơ quan, doanh nghiệp, nhà trường",
+    SubjectKind.RESIDENTIAL_AREA: gettext_lazy("khu dân cư"),
+    SubjectKind.COMMUNE: gettext_lazy("xã, phường, thị trấn"),
+    SubjectKind.AGENCY: gettext_lazy("cơ quan"),
+    SubjectKind.ENTERPRISE: gettext_lazy("doanh nghiệp"),
+    SubjectKind.SCHOOL: gettext_lazy("nhà trường, cơ sở giáo dục"),
+    ORGANISATIONS: gettext_lazy("cơ quan, doanh nghiệp, nhà trường"),
 }
 
 
@@ -78,7 +80,7 @@ class Scope:
 
     @property
     def name(self) -> str:
-        return self.unit.full_name if self.unit else "Toàn quốc"
+        return self.unit.full_name if self.unit else _("Toàn quốc")
 
     def as_of(self, year: int) -> datetime.date:
         """The day a year's figures describe: 31 December, within the unit's own validity."""
@@ -444,8 +446,8 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
         measures[f"c{y}"] = Count("pk", filter=communes_when(scope, y))
         measures[f"s{y}"] = Count("pk", filter=committees_when(scope, y))
     communes = commune_rows(scope).aggregate(**measures)
-    committees = Figure("committees", "Xã có Ban chỉ đạo", communes[f"s{year}"], communes[f"s{year - 1}"])
-    commune_count = Figure("communes", "Tổng số xã", communes[f"c{year}"], communes[f"c{year - 1}"])
+    committees = Figure("committees", _("Xã có Ban chỉ đạo"), communes[f"s{year}"], communes[f"s{year - 1}"])
+    commune_count = Figure("communes", _("Tổng số xã"), communes[f"c{year}"], communes[f"c{year - 1}"])
 
     # Core forces by type: units and members, one grouped query.
     force_measures = {}
@@ -468,21 +470,21 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
         forces.append(
             Pair(
                 name,
-                Figure("force_units", name, row[f"u{year}"], row[f"u{year - 1}"], key, "đơn vị"),
-                Figure("force_members", name, row[f"m{year}"], row[f"m{year - 1}"], key, "người"),
+                Figure("force_units", name, row[f"u{year}"], row[f"u{year - 1}"], key, _("đơn vị")),
+                Figure("force_members", name, row[f"m{year}"], row[f"m{year - 1}"], key, _("người")),
             )
         )
     forces_total = Pair(
-        "Tổng số",
+        _("Tổng số"),
         Figure(
             "force_units",
-            "Tổng số",
+            _("Tổng số"),
             sum(p.units.value for p in forces),
             sum(p.units.previous for p in forces),
         ),
         Figure(
             "force_members",
-            "Tổng số",
+            _("Tổng số"),
             sum(p.members.value for p in forces),
             sum(p.members.previous for p in forces),
         ),
@@ -504,12 +506,12 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
                     row[f"y{year}"],
                     row[f"y{year - 1}"],
                     str(row["model_type_id"]),
-                    "mô hình",
+                    _("mô hình"),
                 )
             )
     models_total = Figure(
         "models",
-        "Tổng số mô hình",
+        _("Tổng số mô hình"),
         sum(f.value for f in models_by_type),
         sum(f.previous for f in models_by_type),
     )
@@ -517,9 +519,10 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
     # Models by the class of their latest review, both years in one query.
     classes = {str(c.pk): c.name for c in EffectivenessClass.objects.order_by("rank")}
     counts = model_class_counts(scope, year, years)
+    unit_label = _("mô hình")
     models_by_class = [
-        Figure("models_class", name, counts[year].get(key, 0), counts[year - 1].get(key, 0), key, "mô hình")
-        for key, name in [*classes.items(), (NO_CLASS, "Chưa đánh giá")]
+        Figure("models_class", name, counts[year].get(key, 0), counts[year - 1].get(key, 0), key, unit_label)
+        for key, name in [*classes.items(), (NO_CLASS, _("Chưa đánh giá"))]
         if counts[year].get(key) or counts[year - 1].get(key)
     ]
 
@@ -554,7 +557,7 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
 
     rates = []
     for kind in (*CERT_KINDS, ORGANISATIONS):
-        label = CERT_LABELS[kind]
+        label = str(CERT_LABELS[kind])
         rates.append(
             Rate(
                 kind,
@@ -604,7 +607,7 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
     ]
     commendations_total = Figure(
         "commendations",
-        "Tổng số",
+        _("Tổng số"),
         sum(f.value for f in commendations),
         sum(f.previous for f in commendations),
     )
@@ -773,7 +776,7 @@ def _int_key(key: str | None) -> int | None:
     try:
         return int(key)
     except ValueError as exc:
-        raise ValueError(f"Khóa không hợp lệ: {key}") from exc
+        raise ValueError(_("Khóa không hợp lệ: %(key)s") % {"key": key}) from exc
 
 
 def figure_rows(code: str, scope: Scope, year: int, key: str | None = None) -> FigureList:
@@ -783,23 +786,23 @@ def figure_rows(code: str, scope: Scope, year: int, key: str | None = None) -> F
     """
     if code == "communes":
         qs = commune_rows(scope).filter(communes_when(scope, year))
-        return FigureList("Xã, phường, thị trấn", qs.select_related("parent").order_by("path"))
+        return FigureList(_("Xã, phường, thị trấn"), qs.select_related("parent").order_by("path"))
     if code == "committees":
         qs = commune_rows(scope).filter(committees_when(scope, year))
-        return FigureList("Xã có Ban chỉ đạo đang hoạt động", qs.select_related("parent").order_by("path"))
+        return FigureList(_("Xã có Ban chỉ đạo đang hoạt động"), qs.select_related("parent").order_by("path"))
     if code in ("force_units", "force_members"):
         qs = force_rows(scope).filter(forces_when(scope, year))
         if (type_id := _int_key(key)) is not None:
             qs = qs.filter(force_type_id=type_id)
         qs = qs.select_related("commune", "force_type").order_by("commune__path", "name")
-        title = "Lực lượng nòng cốt"
+        title = _("Lực lượng nòng cốt")
         return FigureList(title, qs, "member_count" if code == "force_members" else None)
     if code == "models":
         qs = model_rows(scope).filter(models_when(scope, year))
         if (type_id := _int_key(key)) is not None:
             qs = qs.filter(model_type_id=type_id)
         return FigureList(
-            "Mô hình tự quản về ANTT",
+            _("Mô hình tự quản về ANTT"),
             qs.select_related("commune", "model_type").order_by("commune__path", "name"),
         )
     if code == "models_class":
@@ -808,14 +811,14 @@ def figure_rows(code: str, scope: Scope, year: int, key: str | None = None) -> F
             qs.filter(latest_class__isnull=True) if key == NO_CLASS else qs.filter(latest_class=_int_key(key))
         )
         return FigureList(
-            "Mô hình theo mức hiệu quả (lần đánh giá gần nhất)",
+            _("Mô hình theo mức hiệu quả (lần đánh giá gần nhất)"),
             qs.select_related("commune", "model_type").order_by("commune__path", "name"),
         )
     if code == "cert_approved":
         kinds = ORG_KINDS if key == ORGANISATIONS else (_cert_kind(key),)
         qs = record_rows(scope).filter(year=year, subject_kind__in=kinds)
         return FigureList(
-            f"Đã công nhận “An toàn về ANTT”: {CERT_LABELS[key]}",
+            _("Đã công nhận “An toàn về ANTT”: %(subject)s") % {"subject": CERT_LABELS[key]},
             qs.select_related("commune", "area", "organisation").order_by("commune__path", "pk"),
         )
     if code == "cert_eligible":
@@ -823,7 +826,7 @@ def figure_rows(code: str, scope: Scope, year: int, key: str | None = None) -> F
     if code == "campaign_results":
         qs = result_rows(scope).filter(results_when(scope, year), metric_id=_int_key(key))
         return FigureList(
-            "Kết quả các đợt vận động",
+            _("Kết quả các đợt vận động"),
             qs.select_related("campaign__place", "metric").order_by("campaign__start_date", "pk"),
             "value",
         )
@@ -832,7 +835,7 @@ def figure_rows(code: str, scope: Scope, year: int, key: str | None = None) -> F
         if (form_id := _int_key(key)) is not None:
             qs = qs.filter(form_id=form_id)
         return FigureList(
-            "Khen thưởng",
+            _("Khen thưởng"),
             qs.select_related("unit", "form", "organisation", "force_unit", "security_model").order_by(
                 "-decision_date", "pk"
             ),
@@ -842,13 +845,13 @@ def figure_rows(code: str, scope: Scope, year: int, key: str | None = None) -> F
 
 def _cert_kind(key: str | None) -> str:
     if key not in CERT_LABELS:
-        raise ValueError(f"Đối tượng không hợp lệ: {key}")
+        raise ValueError(_("Đối tượng không hợp lệ: %(key)s") % {"key": key})
     return key
 
 
 def _eligible_rows(scope: Scope, year: int, key: str | None) -> FigureList:
     kind = _cert_kind(key)
-    title = f"Thuộc diện công nhận: {CERT_LABELS[kind]}"
+    title = _("Thuộc diện công nhận: %(subject)s") % {"subject": CERT_LABELS[kind]}
     if kind == SubjectKind.RESIDENTIAL_AREA:
         qs = area_rows(scope).select_related("commune", "kind")
         return FigureList(title, qs.order_by("commune__path", "name"))
