@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 
@@ -13,9 +14,9 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ("scope_unit",)
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        ("Vai trò và phạm vi", {"fields": ("role", "scope_unit", "position")}),
+        (_("Vai trò và phạm vi"), {"fields": ("role", "scope_unit", "position")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
-        ("Vai trò và phạm vi", {"fields": ("role", "scope_unit", "position")}),
+        (_("Vai trò và phạm vi"), {"fields": ("role", "scope_unit", "position")}),
     )

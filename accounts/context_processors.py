@@ -5,52 +5,56 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
 
+StrOrPromise = str | Promise
+
 # (group label, [(label, url name, action the role needs)]). Order is the order of the menu.
-MENU: list[tuple[str, list[tuple[str, str, Action]]]] = [
+MENU: list[tuple[StrOrPromise, list[tuple[StrOrPromise, str, Action]]]] = [
     (
-        "Tình hình",
+        _("Tình hình"),
         [
-            ("Tình hình phong trào", "dashboard:home", Action.VIEW),
-            ("Báo cáo năm", "dashboard:annual_report", Action.VIEW),
+            (_("Tình hình phong trào"), "dashboard:home", Action.VIEW),
+            (_("Báo cáo năm"), "dashboard:annual_report", Action.VIEW),
         ],
     ),
     (
-        "Sổ đăng ký",
+        _("Sổ đăng ký"),
         [
-            ("Địa bàn", "registry:unit_list", Action.VIEW),
-            ("Khu dân cư", "registry:area_list", Action.VIEW),
-            ("Cơ quan, DN, trường", "registry:organisation_list", Action.VIEW),
-            ("Ban chỉ đạo", "registry:committee_list", Action.VIEW),
-            ("Lực lượng nòng cốt", "registry:force_list", Action.VIEW),
-            ("Mô hình tự quản", "registry:model_list", Action.VIEW),
+            (_("Địa bàn"), "registry:unit_list", Action.VIEW),
+            (_("Khu dân cư"), "registry:area_list", Action.VIEW),
+            (_("Cơ quan, DN, trường"), "registry:organisation_list", Action.VIEW),
+            (_("Ban chỉ đạo"), "registry:committee_list", Action.VIEW),
+            (_("Lực lượng nòng cốt"), "registry:force_list", Action.VIEW),
+            (_("Mô hình tự quản"), "registry:model_list", Action.VIEW),
         ],
     ),
     (
-        "An toàn về ANTT",
+        _("An toàn về ANTT"),
         [
-            ("Hồ sơ công nhận", "certification:record_list", Action.VIEW),
-            ("Thẩm định", "certification:review_queue", Action.REVIEW),
-            ("Tình hình công nhận", "certification:status", Action.VIEW),
+            (_("Hồ sơ công nhận"), "certification:record_list", Action.VIEW),
+            (_("Thẩm định"), "certification:review_queue", Action.REVIEW),
+            (_("Tình hình công nhận"), "certification:status", Action.VIEW),
         ],
     ),
     (
-        "Phong trào",
+        _("Phong trào"),
         [
-            ("Kế hoạch", "movement:plan_list", Action.VIEW),
-            ("Đợt vận động", "movement:campaign_list", Action.VIEW),
-            ("Khen thưởng", "movement:commendation_list", Action.VIEW),
-            ("Tổng hợp kết quả", "movement:my_summary", Action.VIEW),
+            (_("Kế hoạch"), "movement:plan_list", Action.VIEW),
+            (_("Đợt vận động"), "movement:campaign_list", Action.VIEW),
+            (_("Khen thưởng"), "movement:commendation_list", Action.VIEW),
+            (_("Tổng hợp kết quả"), "movement:my_summary", Action.VIEW),
         ],
     ),
     (
-        "Quản trị",
+        _("Quản trị"),
         [
-            ("Nhập dữ liệu", "dataio:index", Action.IMPORT),
-            ("Nhật ký thay đổi", "audit:change_list", Action.IMPORT),  # administrators only
-            ("Người dùng, danh mục", "admin:index", Action.IMPORT),
+            (_("Nhập dữ liệu"), "dataio:index", Action.IMPORT),
+            (_("Nhật ký thay đổi"), "audit:change_list", Action.IMPORT),  # administrators only
+            (_("Người dùng, danh mục"), "admin:index", Action.IMPORT),
         ],
     ),
 ]

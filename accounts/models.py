@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import ROLE_ACTIONS, Action, Role
 
@@ -14,23 +16,23 @@ class ScopedUserManager(UserManager):
 
 
 class User(AbstractUser):
-    role = models.CharField("vai trò", max_length=32, choices=Role.choices, default=Role.LEADERSHIP)
+    role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices, default=Role.LEADERSHIP)
     scope_unit = models.ForeignKey(
         "registry.AdministrativeUnit",
-        verbose_name="phạm vi (đơn vị hành chính)",
+        verbose_name=_("phạm vi (đơn vị hành chính)"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="scoped_users",
-        help_text="Người dùng thấy đơn vị này và mọi đơn vị trực thuộc.",
+        help_text=_("Người dùng thấy đơn vị này và mọi đơn vị trực thuộc."),
     )
-    position = models.CharField("chức vụ", max_length=200, blank=True)
+    position = models.CharField(_("chức vụ"), max_length=200, blank=True)
 
     objects = ScopedUserManager()
 
     class Meta:
-        verbose_name = "người dùng"
-        verbose_name_plural = "người dùng"
+        verbose_name = _("người dùng")
+        verbose_name_plural = pgettext_lazy("plural", "người dùng")
 
     def get_full_name(self) -> str:
         # Vietnamese order: family and middle names (last_name) before the given name.
@@ -57,12 +59,16 @@ class User(AbstractUser):
         if self.role == Role.ADMIN:
             return
         if self.scope_unit is None:
-            raise ValidationError({"scope_unit": "Người dùng không phải quản trị phải có phạm vi."})
+            raise ValidationError({"scope_unit": gettext("Người dùng không phải quản trị phải có phạm vi.")})
         level = self.scope_unit.level
         if self.role == Role.COMMUNE_STAFF and level != "commune":
-            raise ValidationError({"scope_unit": "Cán bộ Công an xã phải có phạm vi là một xã/phường."})
+            raise ValidationError(
+                {"scope_unit": gettext("Cán bộ Công an xã phải có phạm vi là một xã/phường.")}
+            )
         if self.role == Role.DISTRICT_REVIEWER and level == "commune":
-            raise ValidationError({"scope_unit": "Người thẩm định phải có phạm vi cấp huyện hoặc tỉnh."})
+            raise ValidationError(
+                {"scope_unit": gettext("Người thẩm định phải có phạm vi cấp huyện hoặc tỉnh.")}
+            )
 
     def save(self, *args, **kwargs) -> None:
         # The administrator role is what opens the Django admin; nothing else does.

@@ -5,14 +5,16 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
-    ADMIN = "admin", "Quản trị hệ thống"
-    PROVINCE_STAFF = "province_staff", "Cán bộ Công an tỉnh (xây dựng phong trào)"
-    COMMUNE_STAFF = "commune_staff", "Cán bộ Công an xã"
-    DISTRICT_REVIEWER = "district_reviewer", "Công an huyện (thẩm định)"
-    LEADERSHIP = "leadership", "Lãnh đạo (chỉ xem)"
+    ADMIN = "admin", pgettext_lazy("role", "Quản trị hệ thống")
+    PROVINCE_STAFF = "province_staff", _("Cán bộ Công an tỉnh (xây dựng phong trào)")
+    COMMUNE_STAFF = "commune_staff", _("Cán bộ Công an xã")
+    DISTRICT_REVIEWER = "district_reviewer", _("Công an huyện (thẩm định)")
+    LEADERSHIP = "leadership", _("Lãnh đạo (chỉ xem)")
 
 
 class Action(StrEnum):

@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditConfig(AppConfig):
     name = "audit"
-    verbose_name = "Nhật ký thay đổi"
+    verbose_name = _("Nhật ký thay đổi")
 
     def ready(self) -> None:
         # One mechanism for every model: history is registered here, centrally, and the

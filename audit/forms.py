@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from audit.registration import audited_models
 from audit.services import ChangeFilter
@@ -10,28 +12,28 @@ from registry.models import AdministrativeUnit
 
 class ChangeFilterForm(forms.Form):
     user = forms.ModelChoiceField(
-        label="Người thực hiện",
+        label=_("Người thực hiện"),
         queryset=get_user_model()._base_manager.order_by("username"),
         required=False,
-        empty_label="Tất cả",
+        empty_label=_("Tất cả"),
     )
-    model = forms.ChoiceField(label="Loại dữ liệu", required=False)
+    model = forms.ChoiceField(label=_("Loại dữ liệu"), required=False)
     unit = forms.CharField(
-        label="Đơn vị hành chính (mã)",
+        label=_("Đơn vị hành chính (mã)"),
         max_length=5,
         required=False,
-        help_text="Mã tỉnh, huyện hoặc xã: mọi thay đổi của dữ liệu thuộc đơn vị đó và cấp dưới.",
+        help_text=_("Mã tỉnh, huyện hoặc xã: mọi thay đổi của dữ liệu thuộc đơn vị đó và cấp dưới."),
     )
     date_from = forms.DateField(
-        label="Từ ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Từ ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     date_to = forms.DateField(
-        label="Đến ngày", required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Đến ngày"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["model"].choices = [("", "Tất cả")] + [
+        self.fields["model"].choices = [("", gettext("Tất cả"))] + [
             (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
             for _entry, model, _history in audited_models()
         ]
@@ -47,14 +49,14 @@ class ChangeFilterForm(forms.Form):
             else None
         )
         if unit is None:
-            raise forms.ValidationError(f"Không có đơn vị hành chính mã “{code}”.")
+            raise forms.ValidationError(gettext("Không có đơn vị hành chính mã “%(code)s”.") % {"code": code})
         return unit
 
     def clean(self) -> dict:
         data = super().clean()
         start, end = data.get("date_from"), data.get("date_to")
         if start and end and start > end:
-            raise forms.ValidationError("“Từ ngày” phải trước hoặc bằng “Đến ngày”.")
+            raise forms.ValidationError(gettext("“Từ ngày” phải trước hoặc bằng “Đến ngày”."))
         return data
 
     def criteria(self) -> ChangeFilter:

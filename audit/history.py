@@ -9,8 +9,13 @@ from typing import Any
 
 from django.db import models
 from django.utils import formats
+from django.utils.translation import gettext, pgettext_lazy
 
-TYPE_LABELS = {"+": "Tạo mới", "~": "Sửa", "-": "Xóa"}
+TYPE_LABELS = {
+    "+": pgettext_lazy("history type", "Tạo mới"),
+    "~": pgettext_lazy("history type", "Sửa"),
+    "-": pgettext_lazy("history type", "Xóa"),
+}
 EMPTY = "—"
 
 
@@ -39,8 +44,8 @@ class HistoryEntry:
         if user is not None:
             return user.get_username()
         if self.record.history_user_id is not None:
-            return f"Người dùng #{self.record.history_user_id} (đã xóa)"
-        return "Hệ thống"  # a command or an import run without a user
+            return gettext("Người dùng #%(id)s (đã xóa)") % {"id": self.record.history_user_id}
+        return gettext("Hệ thống")  # a command or an import run without a user
 
     @property
     def type_label(self) -> str:
@@ -75,11 +80,12 @@ def _display(f: models.Field, value: Any, labels: dict[tuple[type, Any], str]) -
     if value is None or value == "":
         return EMPTY
     if f.is_relation:
-        return labels.get((f.related_model, value), f"#{value} (đã xóa)")
+        label = labels.get((f.related_model, value))
+        return label if label is not None else gettext("#%(id)s (đã xóa)") % {"id": value}
     if f.choices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return gettext("Có") if value else gettext("Không")
     if isinstance(value, (datetime.date, datetime.datetime)):
         return formats.localize(value)
     return str(value)
@@ -113,7 +119,7 @@ def build_entries(pairs: list[tuple[Any, Any | None]]) -> list[HistoryEntry]:
             for row in (
                 history.model.objects.filter(id__in=missing).order_by("id", "-history_date").distinct("id")
             ):
-                labels[(model, row.id)] = f"{object_label(row)} (đã xóa)"
+                labels[(model, row.id)] = gettext("%(label)s (đã xóa)") % {"label": object_label(row)}
 
     entries = []
     for (record, previous), fields in zip(pairs, changed, strict=True):

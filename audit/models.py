@@ -7,13 +7,14 @@ model) and live in this app, so the audited apps' own ``models.py`` stay untouch
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class AuditFields(models.Model):
     """Abstract base of every historical model: the request a change came from."""
 
-    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
-    request_id = models.CharField("mã yêu cầu", max_length=32, blank=True, db_index=True)
+    ip_address = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+    request_id = models.CharField(_("mã yêu cầu"), max_length=32, blank=True, db_index=True)
 
     class Meta:
         abstract = True

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
 
 
 class CharacterClassesValidator:
@@ -22,7 +23,7 @@ class CharacterClassesValidator:
             raise ValidationError(self.get_help_text(), code="password_too_simple")
 
     def get_help_text(self) -> str:
-        return (
-            f"Mật khẩu phải có ít nhất {self.min_classes} trong 4 loại ký tự: chữ thường, chữ hoa, "
+        return _(
+            "Mật khẩu phải có ít nhất %(min_classes)d trong 4 loại ký tự: chữ thường, chữ hoa, "
             "chữ số, ký hiệu."
-        )
+        ) % {"min_classes": self.min_classes}

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils.deconstruct import deconstructible
+from django.utils.translation import gettext as _
 
 # Allowed types, told apart by their first bytes (magic numbers), never by name or client header.
 SIGNATURES: dict[str, tuple[bytes, str]] = {
@@ -49,15 +50,18 @@ def validate_upload(upload: Any, allowed: tuple[str, ...] = ("pdf", "png", "jpg"
     limit = settings.UPLOAD_MAX_BYTES
     if upload.size is not None and upload.size > limit:
         raise ValidationError(
-            f"Tệp quá lớn ({upload.size / 1048576:.1f} MB); tối đa {limit / 1048576:.0f} MB.",
+            _("Tệp quá lớn (%(size).1f MB); tối đa %(limit).0f MB.")
+            % {"size": upload.size / 1048576, "limit": limit / 1048576},
             code="too_large",
         )
     if not upload.size:
-        raise ValidationError("Tệp rỗng.", code="empty")
+        raise ValidationError(_("Tệp rỗng."), code="empty")
     ext = sniff_type(_read_head(upload))
     if ext not in allowed:
         names = ", ".join(e.upper() for e in allowed)
-        raise ValidationError(f"Chỉ nhận tệp {names} (kiểm tra theo nội dung tệp).", code="bad_type")
+        raise ValidationError(
+            _("Chỉ nhận tệp %(types)s (kiểm tra theo nội dung tệp).") % {"types": names}, code="bad_type"
+        )
     return ext
 
 

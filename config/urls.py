@@ -1,11 +1,12 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
 
 from config import views
 
-admin.site.site_header = "ANTQ Registry — Quản trị"
+admin.site.site_header = _("ANTQ Registry — Quản trị")
 admin.site.site_title = "ANTQ Registry"
-admin.site.index_title = "Quản trị hệ thống"
+admin.site.index_title = _("Quản trị hệ thống")
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
