@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -56,7 +58,7 @@ class Section:
 
 def _line(figure: Figure, label: str | None = None) -> Line:
     return Line(
-        label or figure.label,
+        str(label or figure.label),
         [figure.value, figure.previous, figure.change, figure.unit_label],
         figure.url,
     )
@@ -64,50 +66,63 @@ def _line(figure: Figure, label: str | None = None) -> Line:
 
 def sections(figures: UnitFigures) -> list[Section]:
     year = figures.year
-    headers = ("Chỉ tiêu", f"Năm {year}", f"Năm {year - 1}", "Tăng/giảm", "Đơn vị tính")
-    committees = Section("1. Ban chỉ đạo", "Ban chỉ đạo", headers)
+    headers = (
+        _("Chỉ tiêu"),
+        _("Năm %(year)s") % {"year": year},
+        _("Năm %(year)s") % {"year": year - 1},
+        _("Tăng/giảm"),
+        _("Đơn vị tính"),
+    )
+    committees = Section(_("1. Ban chỉ đạo"), _("Ban chỉ đạo"), headers)
     committees.lines = [
-        _line(figures.committees, "Xã, phường, thị trấn có Ban chỉ đạo"),
-        _line(figures.communes, "Tổng số xã, phường, thị trấn"),
-        Line("Tỷ lệ xã có Ban chỉ đạo (%)", [figures.committee_rate, None, None, "%"]),
+        _line(figures.committees, _("Xã, phường, thị trấn có Ban chỉ đạo")),
+        _line(figures.communes, _("Tổng số xã, phường, thị trấn")),
+        Line(_("Tỷ lệ xã có Ban chỉ đạo (%)"), [figures.committee_rate, None, None, "%"]),
     ]
-    forces = Section("2. Lực lượng nòng cốt", "Lực lượng nòng cốt", headers)
+    forces = Section(_("2. Lực lượng nòng cốt"), _("Lực lượng nòng cốt"), headers)
     for pair in [*figures.forces, figures.forces_total]:
-        forces.lines.append(_line(pair.units, f"{pair.label}: số đơn vị"))
-        forces.lines.append(_line(pair.members, f"{pair.label}: số thành viên"))
-    models = Section("3. Mô hình tự quản về ANTT", "Mô hình tự quản", headers)
+        forces.lines.append(_line(pair.units, _("%(force)s: số đơn vị") % {"force": pair.label}))
+        forces.lines.append(_line(pair.members, _("%(force)s: số thành viên") % {"force": pair.label}))
+    models = Section(_("3. Mô hình tự quản về ANTT"), _("Mô hình tự quản"), headers)
     models.lines = [_line(f) for f in figures.models_by_type] + [_line(figures.models_total)]
-    models.lines += [_line(f, f"Hiệu quả (đánh giá gần nhất): {f.label}") for f in figures.models_by_class]
+    models.lines += [
+        _line(f, _("Hiệu quả (đánh giá gần nhất): %(class)s") % {"class": f.label})
+        for f in figures.models_by_class
+    ]
     cert = Section(
-        "4. Công nhận “An toàn về ANTT”",
-        "Công nhận ANTT",
+        _("4. Công nhận “An toàn về ANTT”"),
+        _("Công nhận ANTT"),
         (
-            "Đối tượng",
-            f"Đạt {year}",
-            "Thuộc diện",
-            f"Tỷ lệ {year} (%)",
-            f"Tỷ lệ {year - 1} (%)",
-            "Tăng/giảm (điểm %)",
+            _("Đối tượng"),
+            _("Đạt %(year)s") % {"year": year},
+            _("Thuộc diện"),
+            _("Tỷ lệ %(year)s (%%)") % {"year": year},
+            _("Tỷ lệ %(year)s (%%)") % {"year": year - 1},
+            _("Tăng/giảm (điểm %)"),
         ),
         formats=("num", "num", "rate", "rate", "signed"),
     )
-    cert.lines = [
-        Line(
-            rate.label[:1].upper() + rate.label[1:],
-            [rate.certified.value, rate.eligible.value, rate.rate, rate.previous_rate, rate.change],
-            rate.certified.url,
+    cert.lines = []
+    for rate in figures.certification:
+        label = str(rate.label)
+        cert.lines.append(
+            Line(
+                label[:1].upper() + label[1:],
+                [rate.certified.value, rate.eligible.value, rate.rate, rate.previous_rate, rate.change],
+                rate.certified.url,
+            )
         )
-        for rate in figures.certification
-    ]
-    results = Section("5. Kết quả các đợt vận động", "Kết quả vận động", headers)
+    results = Section(_("5. Kết quả các đợt vận động"), _("Kết quả vận động"), headers)
     results.lines = [_line(f) for f in figures.results]
-    commendations = Section("6. Khen thưởng", "Khen thưởng", headers)
+    commendations = Section(_("6. Khen thưởng"), _("Khen thưởng"), headers)
     commendations.lines = [_line(f) for f in figures.commendations] + [_line(figures.commendations_total)]
     return [committees, forces, models, cert, results, commendations]
 
 
 def inert(value: Any) -> Any:
     """A text cell that a spreadsheet would run as a formula is prefixed with ' (stays text)."""
+    if isinstance(value, Promise):  # a translatable label: its text in the active language
+        value = str(value)
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     if isinstance(value, Decimal):
@@ -120,7 +135,12 @@ def workbook(figures: UnitFigures) -> Workbook:
     book.remove(book.active)
     for section in sections(figures):
         sheet = book.create_sheet(section.sheet[:31])
-        sheet.append([inert(f"{section.title} — {figures.scope.name} — năm {figures.year}")])
+        title = _("%(title)s — %(unit)s — năm %(year)s") % {
+            "title": section.title,
+            "unit": figures.scope.name,
+            "year": figures.year,
+        }
+        sheet.append([inert(title)])
         sheet["A1"].font = Font(bold=True)
         sheet.append([inert(h) for h in section.headers])
         for cell in sheet[2]:

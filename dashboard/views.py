@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 
 from dashboard import reports
 from dashboard.links import attach_urls, figure_list_url
@@ -34,9 +35,9 @@ def _year(request: HttpRequest) -> int:
     try:
         year = int(raw)
     except ValueError as exc:
-        raise Http404("Năm không hợp lệ.") from exc
+        raise Http404(_("Năm không hợp lệ.")) from exc
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise Http404("Năm không hợp lệ.")
+        raise Http404(_("Năm không hợp lệ."))
     return year
 
 
@@ -44,12 +45,12 @@ def _scope(request: HttpRequest, pk: str | int | None) -> Scope:
     """The unit from the URL if the user may see it (else 404); no unit is the country, admins only."""
     if pk in (None, ""):
         if not request.user.is_admin:
-            raise Http404("Không tìm thấy hoặc bạn không có quyền truy cập.")
+            raise Http404(_("Không tìm thấy hoặc bạn không có quyền truy cập."))
         return Scope(request.user, None)
     try:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
-        raise Http404("Đơn vị không hợp lệ.") from exc
+        raise Http404(_("Đơn vị không hợp lệ.")) from exc
     return Scope(request.user, get_scoped_object_or_404(AdministrativeUnit, request.user, pk=pk))
 
 
@@ -59,7 +60,7 @@ def home(request: HttpRequest) -> HttpResponse:
     if unit is None:
         if request.user.is_admin:
             return redirect("dashboard:country")
-        raise Http404("Tài khoản chưa có phạm vi.")
+        raise Http404(_("Tài khoản chưa có phạm vi."))
     return redirect("dashboard:unit", pk=unit.pk)
 
 
@@ -72,21 +73,32 @@ def _dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
         "children": {
             "labels": [row.unit.name for row in children],
             "series": [
-                {"label": f"Khu dân cư đạt (%) — {year}", "data": [row.area_rate for row in children]},
                 {
-                    "label": f"Cơ quan, DN, nhà trường đạt (%) — {year}",
+                    "label": _("Khu dân cư đạt (%%) — %(year)s") % {"year": year},
+                    "data": [row.area_rate for row in children],
+                },
+                {
+                    "label": _("Cơ quan, DN, nhà trường đạt (%%) — %(year)s") % {"year": year},
                     "data": [row.organisation_rate for row in children],
                 },
             ],
         },
         "models": {
             "labels": [f.label for f in figures.models_by_type],
-            "series": [{"label": f"Số mô hình — {year}", "data": [f.value for f in figures.models_by_type]}],
+            "series": [
+                {
+                    "label": _("Số mô hình — %(year)s") % {"year": year},
+                    "data": [f.value for f in figures.models_by_type],
+                }
+            ],
         },
         "trend": {
             "labels": [str(y) for y in figures.trend_years],
             "series": [
-                {"label": f"{CERT_LABELS[kind].capitalize()} đạt (%)", "data": rates}
+                {
+                    "label": _("%(subject)s đạt (%%)") % {"subject": str(CERT_LABELS[kind]).capitalize()},
+                    "data": rates,
+                }
                 for kind, rates in figures.trend.items()
             ],
         },
@@ -142,7 +154,7 @@ def figure_list(request: HttpRequest) -> HttpResponse:
     try:
         listing = figure_rows(code, scope, year, key)
     except (KeyError, ValueError) as exc:
-        raise Http404("Chỉ tiêu không hợp lệ.") from exc
+        raise Http404(_("Chỉ tiêu không hợp lệ.")) from exc
     page = Paginator(listing.rows, 100).get_page(request.GET.get("page"))
     return render(
         request,

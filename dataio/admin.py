@@ -3,6 +3,8 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from dataio.entities import all_entities, slug_for
 from dataio.exporters import export_response
@@ -16,7 +18,7 @@ class ImportLinksMixin:
     change_list_template = "admin/dataio/change_list_import.html"
 
     def changelist_view(self, request: HttpRequest, extra_context: dict | None = None) -> HttpResponse:
-        resource = next((r for _, r in all_entities() if r._meta.model is self.model), None)
+        resource = next((r for _slug, r in all_entities() if r._meta.model is self.model), None)
         extra = {"dataio_entity": slug_for(resource) if resource else None}
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
@@ -50,15 +52,18 @@ class ImportLogAdmin(admin.ModelAdmin):
 
 def _export(fmt: str):  # admin action factory
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:
-        resource = next((r for _, r in all_entities() if r._meta.model is queryset.model), None)
+        resource = next((r for _slug, r in all_entities() if r._meta.model is queryset.model), None)
         if resource is None:
-            modeladmin.message_user(request, "Loại dữ liệu này chưa có mẫu xuất.", messages.WARNING)
+            modeladmin.message_user(request, _("Loại dữ liệu này chưa có mẫu xuất."), messages.WARNING)
             return None
         scoped = queryset.model._default_manager.visible_to(request.user).filter(pk__in=queryset.values("pk"))
         return export_response(scoped, resource, fmt, queryset.model._meta.model_name)
 
     action.__name__ = f"export_{fmt}"
-    action.short_description = f"Xuất các dòng đã chọn ra {fmt.upper()} (đúng mẫu nhập)"
+    # Evaluated when the admin page renders, in that request's language.
+    action.short_description = lazy(
+        lambda: _("Xuất các dòng đã chọn ra %(format)s (đúng mẫu nhập)") % {"format": fmt.upper()}, str
+    )()
     return action
 
 

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from dataio.readers import Table
 from dataio.resources import Column, EntityResource, columns_of
@@ -33,7 +35,11 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 NEW, UPDATED, UNCHANGED = "new", "updated", "unchanged"
-STATUS_LABELS = {NEW: "Thêm mới", UPDATED: "Cập nhật", UNCHANGED: "Không đổi"}
+STATUS_LABELS = {
+    NEW: gettext_lazy("Thêm mới"),
+    UPDATED: gettext_lazy("Cập nhật"),
+    UNCHANGED: gettext_lazy("Không đổi"),
+}
 PREVIEW_ROWS = 500  # rows kept for the preview page; counts cover all rows
 
 
@@ -102,13 +108,19 @@ class Plan:
 
     def summary(self) -> str:
         if self.errors:
-            return f"{len(self.errors)} lỗi ở {self.error_rows} dòng: chưa ghi gì vào cơ sở dữ liệu."
+            return _("%(errors)s lỗi ở %(rows)s dòng: chưa ghi gì vào cơ sở dữ liệu.") % {
+                "errors": len(self.errors),
+                "rows": self.error_rows,
+            }
         if not self.changed:
-            return f"Không có thay đổi: {self.counts[UNCHANGED]} dòng đã có sẵn và giống hệt tệp."
-        return (
-            f"Thêm mới {self.counts[NEW]}, cập nhật {self.counts[UPDATED]}, "
-            f"không đổi {self.counts[UNCHANGED]} dòng."
-        )
+            return _("Không có thay đổi: %(unchanged)s dòng đã có sẵn và giống hệt tệp.") % {
+                "unchanged": self.counts[UNCHANGED]
+            }
+        return _("Thêm mới %(new)s, cập nhật %(updated)s, không đổi %(unchanged)s dòng.") % {
+            "new": self.counts[NEW],
+            "updated": self.counts[UPDATED],
+            "unchanged": self.counts[UNCHANGED],
+        }
 
 
 class _Planner:
@@ -135,6 +147,7 @@ class _Planner:
             for name in column.headers():
                 lookup[name] = column
         present: dict[str, int] = {}
+        repeated = False
         row = self.table.header_row
         for index, raw in enumerate(self.table.header):
             name = fold(raw.strip().rstrip("*"))
@@ -142,15 +155,18 @@ class _Planner:
                 continue
             column = lookup.get(name)
             if column is None:
-                self.error(row, raw.strip(), "Cột không được hỗ trợ (kiểm tra chính tả hoặc tải tệp mẫu).")
+                self.error(row, raw.strip(), _("Cột không được hỗ trợ (kiểm tra chính tả hoặc tải tệp mẫu)."))
             elif column.key in present:
-                self.error(row, raw.strip(), f"Cột '{column.header}' xuất hiện hai lần.")
+                self.error(
+                    row, raw.strip(), _("Cột '%(column)s' xuất hiện hai lần.") % {"column": column.header}
+                )
+                repeated = True
             else:
                 present[column.key] = index
         missing = [c for c in self.columns if c.required and c.key not in present]
         for column in missing:
-            self.error(row, column, f"Thiếu cột bắt buộc '{column.header}'.")
-        if missing or any(i.message.endswith("hai lần.") for i in self.plan.errors):
+            self.error(row, column, _("Thiếu cột bắt buộc '%(column)s'.") % {"column": column.header})
+        if missing or repeated:
             return None
         return [(self.by_key[key], index) for key, index in present.items()]
 
@@ -176,7 +192,7 @@ class _Planner:
                 raw = cells[index] if index < width else None
                 if raw is None or (raw.__class__ is str and not raw.strip()):
                     if required:
-                        self.error(number, column, "Thiếu giá trị bắt buộc.")
+                        self.error(number, column, _("Thiếu giá trị bắt buộc."))
                         bad = True
                     if blank_text:
                         values[column.key] = ""
@@ -242,7 +258,10 @@ class _Planner:
             target = found.get(match(key))
             if not isinstance(widget, UnitCodeWidget) and match(key) in ambiguous:
                 self.error(
-                    row.number, column, f"Có nhiều hơn một {widget.label} '{key}': không xác định được."
+                    row.number,
+                    column,
+                    _("Có nhiều hơn một %(label)s '%(key)s': không xác định được.")
+                    % {"label": widget.label, "key": key},
                 )
                 row.bad = True
                 continue
@@ -250,19 +269,29 @@ class _Planner:
                 if self_ref and (key,) in file_keys:
                     row.resolved[column.key] = _Pending((key,))
                     continue
-                self.error(row.number, column, f"Không tìm thấy {widget.label} '{key}'.")
+                self.error(
+                    row.number,
+                    column,
+                    _("Không tìm thấy %(label)s '%(key)s'.") % {"label": widget.label, "key": key},
+                )
                 row.bad = True
                 continue
             if isinstance(widget, UnitCodeWidget):
                 if widget.level and target["level"] != widget.level:
-                    self.error(row.number, column, f"'{key}' ({target['full_name']}) không phải là cấp xã.")
+                    self.error(
+                        row.number,
+                        column,
+                        _("'%(code)s' (%(name)s) không phải là cấp xã.")
+                        % {"code": key, "name": target["full_name"]},
+                    )
                     row.bad = True
                     continue
                 if target["pk"] not in editable:
                     self.error(
                         row.number,
                         column,
-                        f"Đơn vị '{key}' ({target['full_name']}) nằm ngoài phạm vi bạn được phép nhập.",
+                        _("Đơn vị '%(code)s' (%(name)s) nằm ngoài phạm vi bạn được phép nhập.")
+                        % {"code": key, "name": target["full_name"]},
                     )
                     row.bad = True
                     continue
@@ -279,7 +308,12 @@ class _Planner:
             for row in rows:  # the column it is named within is missing or bad
                 if row.values.get(column.key) is not None and not row.bad:
                     within = self.by_key[widget.within]
-                    self.error(row.number, column, f"Cần '{within.header}' để xác định {widget.label}.")
+                    self.error(
+                        row.number,
+                        column,
+                        _("Cần '%(column)s' để xác định %(label)s.")
+                        % {"column": within.header, "label": widget.label},
+                    )
                     row.bad = True
             return
         within_attr = f"{widget.within_field}_id"
@@ -297,13 +331,18 @@ class _Planner:
             pks = found.get((row.resolved[widget.within], widget.match_key(key)), [])
             within = self.by_key[widget.within]
             if len(pks) != 1:
-                problem = "Không tìm thấy" if not pks else "Có nhiều hơn một"
-                self.error(
-                    row.number,
-                    column,
-                    f"{problem} {widget.label} '{key}' thuộc {within.header.lower()} "
-                    f"'{row.values.get(widget.within)}'.",
+                message = (
+                    _("Không tìm thấy %(label)s '%(key)s' thuộc %(column)s '%(within)s'.")
+                    if not pks
+                    else _("Có nhiều hơn một %(label)s '%(key)s' thuộc %(column)s '%(within)s'.")
                 )
+                params = {
+                    "label": widget.label,
+                    "key": key,
+                    "column": within.header.lower(),
+                    "within": row.values.get(widget.within),
+                }
+                self.error(row.number, column, message % params)
                 row.bad = True
                 continue
             row.resolved[column.key] = pks[0]
@@ -370,7 +409,7 @@ class _Planner:
         mapping = self.map_header()
         if mapping is None:
             return plan
-        present = {c.key for c, _ in mapping}
+        present = {c.key for c, _index in mapping}
         # An optional part of the key (the organisation of a commendation) may be left out.
         missing_key = [k for k in self.resource.natural_key if k not in present and self.by_key[k].required]
         if missing_key:
@@ -395,7 +434,7 @@ class _Planner:
                 self.error(
                     row.number,
                     self.by_key[self.resource.natural_key[-1]],
-                    f"Trùng với dòng {seen[key]} (cùng {headers}).",
+                    _("Trùng với dòng %(row)s (cùng %(columns)s).") % {"row": seen[key], "columns": headers},
                 )
                 row.bad = True
                 continue
@@ -420,7 +459,7 @@ class _Planner:
             )
             if current is not None and current.get("_out_of_scope"):
                 self.error(
-                    row.number, self.by_key[label_keys[0]], "Dòng này thuộc phạm vi bạn không được sửa."
+                    row.number, self.by_key[label_keys[0]], _("Dòng này thuộc phạm vi bạn không được sửa.")
                 )
                 continue
             values, resolved = row.values, row.resolved
@@ -657,7 +696,7 @@ def _waves_of(plan: Plan, reference: Column | None) -> list[list[_Row]]:
             or r.resolved[reference.key].key[0] in written
         ]
         if not wave:
-            raise ImportFailed("Các dòng tham chiếu vòng tròn tới nhau (đơn vị cấp trên).")
+            raise ImportFailed(_("Các dòng tham chiếu vòng tròn tới nhau (đơn vị cấp trên)."))
         waves.append(wave)
         written |= {r.values[_attname(plan, key_name)] for r in wave}
         in_wave = {id(r) for r in wave}
@@ -773,7 +812,7 @@ class HistoryWriter:
             "request_id": self.request_id,
         } | over
         names = ", ".join(q(n) for n in values)
-        placeholders = ", ".join("%s" for _ in values)
+        placeholders = ", ".join("%s" for _name in values)
         pk = f"t.{q(self.model._meta.pk.column)}"
         low, high = min(ids), max(ids)
         if high - low + 1 == len(ids) == len(set(ids)):

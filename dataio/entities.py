@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.module_loading import import_string
+from django.utils.translation import gettext as _
 
 from dataio.resources import EntityResource
 
@@ -29,7 +30,7 @@ def get_resource(slug: str) -> type[EntityResource]:
     try:
         return import_string(ENTITIES[slug])
     except KeyError:
-        raise Http404(f"Không có loại dữ liệu '{slug}'.") from None
+        raise Http404(_("Không có loại dữ liệu '%(slug)s'.") % {"slug": slug}) from None
 
 
 def slug_for_model(model: type) -> str | None:

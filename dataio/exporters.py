@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db import models
 from django.http import FileResponse, HttpResponse, StreamingHttpResponse
+from django.utils.translation import gettext as _
 
 from dataio.resources import Column, EntityResource, columns_of
 from dataio.widgets import FORMULA_TRIGGERS, NaturalKeyWidget, UnitCodeTextWidget
@@ -88,7 +89,7 @@ def write_xlsx(rows: Iterator[list[Any]], target: Any, sheet_title: str = "Dữ 
     from openpyxl.styles import Font
 
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(sheet_title[:31])
+    sheet = workbook.create_sheet(str(sheet_title)[:31])
     header = next(rows)
     bold = Font(bold=True)
     cells = []
@@ -178,10 +179,11 @@ def template_workbook(resource_class: type[EntityResource]) -> bytes:
         if isinstance(column.widget, (NaturalKeyWidget, UnitCodeTextWidget)):
             # Codes keep their leading zeros only as text: the whole column is formatted as text.
             sheet.column_dimensions[letter].number_format = "@"
-    guide = workbook.create_sheet("Hướng dẫn")
-    guide.append(["Cột", "Tên tiếng Anh (cũng được chấp nhận)", "Bắt buộc", "Ghi chú"])
+    # The first sheet is the file format (Vietnamese headers); this one only explains it to the reader.
+    guide = workbook.create_sheet(_("Hướng dẫn"))
+    guide.append([_("Cột"), _("Tên tiếng Anh (cũng được chấp nhận)"), _("Bắt buộc"), _("Ghi chú")])
     for column in columns:
-        guide.append([column.header, column.key, "Có" if column.required else "", _hint(column)])
+        guide.append([column.header, column.key, _("Có") if column.required else "", str(_hint(column))])
     for letter, width in zip("ABCD", (34, 30, 10, 70), strict=True):
         guide.column_dimensions[letter].width = width
     buffer = io.BytesIO()
@@ -196,18 +198,24 @@ def _hint(column: Column) -> str:
     if column.help_text:
         return column.help_text
     if isinstance(widget, widgets.UnitCodeWidget):
-        return "Mã chính thức của đơn vị (nhập dạng văn bản để giữ số 0 đầu)."
+        return _("Mã chính thức của đơn vị (nhập dạng văn bản để giữ số 0 đầu).")
     if isinstance(widget, NaturalKeyWidget):
-        where = " trong xã/phường đã ghi" if widget.within else ""
-        return f"Tên {widget.label}{where}, đúng như trong danh mục."
+        if widget.within:
+            return _("Tên %(label)s trong xã/phường đã ghi, đúng như trong danh mục.") % {
+                "label": widget.label
+            }
+        return _("Tên %(label)s, đúng như trong danh mục.") % {"label": widget.label}
     if isinstance(widget, widgets.ChoiceWidget):
-        return "Một trong: " + ", ".join(widget.labels.values())
+        # The choices are written as the file has them (Vietnamese), whatever the page's language.
+        return _("Một trong: %(choices)s") % {"choices": ", ".join(widget.labels.values())}
     if isinstance(widget, widgets.DateCellWidget):
-        return "Ngày dạng ngày/tháng/năm, ví dụ 15/03/2024."
+        return _("Ngày dạng ngày/tháng/năm, ví dụ 15/03/2024.")
     if isinstance(widget, widgets.IntegerWidget):
-        return "Số nguyên" + (f" ≥ {widget.min_value}" if widget.min_value is not None else "") + "."
+        if widget.min_value is not None:
+            return _("Số nguyên ≥ %(min)s.") % {"min": widget.min_value}
+        return _("Số nguyên.")
     if isinstance(widget, widgets.BooleanCellWidget):
-        return "'Có' hoặc 'Không' (để trống: Có)."
+        return _("'Có' hoặc 'Không' (để trống: Có).")
     return ""
 
 

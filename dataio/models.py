@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from registry.scoping import ScopedManager
 
@@ -10,41 +11,41 @@ class ImportLog(models.Model):
     """One import attempt (dry run or real), kept for the administrators."""
 
     class Status(models.TextChoices):
-        RUNNING = "running", "Đang chạy"
-        OK = "ok", "Thành công"
-        INVALID = "invalid", "Có lỗi dữ liệu"
-        REFUSED = "refused", "Tệp bị từ chối"
-        FAILED = "failed", "Lỗi khi ghi"
+        RUNNING = "running", _("Đang chạy")
+        OK = "ok", _("Thành công")
+        INVALID = "invalid", _("Có lỗi dữ liệu")
+        REFUSED = "refused", _("Tệp bị từ chối")
+        FAILED = "failed", _("Lỗi khi ghi")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name="người nhập",
+        verbose_name=_("người nhập"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="import_logs",
     )
-    started_at = models.DateTimeField("bắt đầu", auto_now_add=True)
-    finished_at = models.DateTimeField("kết thúc", null=True, blank=True)
-    entity = models.CharField("loại dữ liệu", max_length=50)
-    file_name = models.CharField("tên tệp", max_length=255)
-    file_format = models.CharField("định dạng", max_length=10, blank=True)
-    dry_run = models.BooleanField("chạy thử", default=False)
-    status = models.CharField("kết quả", max_length=10, choices=Status.choices, default=Status.RUNNING)
-    total_rows = models.PositiveIntegerField("số dòng", default=0)
-    created_count = models.PositiveIntegerField("thêm mới", default=0)
-    updated_count = models.PositiveIntegerField("cập nhật", default=0)
-    unchanged_count = models.PositiveIntegerField("không đổi", default=0)
-    error_count = models.PositiveIntegerField("số lỗi", default=0)
-    message = models.TextField("ghi chú", blank=True)
+    started_at = models.DateTimeField(_("bắt đầu"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("kết thúc"), null=True, blank=True)
+    entity = models.CharField(_("loại dữ liệu"), max_length=50)
+    file_name = models.CharField(_("tên tệp"), max_length=255)
+    file_format = models.CharField(_("định dạng"), max_length=10, blank=True)
+    dry_run = models.BooleanField(_("chạy thử"), default=False)
+    status = models.CharField(_("kết quả"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
+    created_count = models.PositiveIntegerField(_("thêm mới"), default=0)
+    updated_count = models.PositiveIntegerField(_("cập nhật"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("không đổi"), default=0)
+    error_count = models.PositiveIntegerField(_("số lỗi"), default=0)
+    message = models.TextField(_("ghi chú"), blank=True)
 
     # Only administrators (Action.IMPORT, no scope limit) read the log; scoped like everything else.
     objects = ScopedManager()
     scope_path_lookup = "user__scope_unit__path"
 
     class Meta:
-        verbose_name = "lần nhập dữ liệu"
-        verbose_name_plural = "nhật ký nhập dữ liệu"
+        verbose_name = _("lần nhập dữ liệu")
+        verbose_name_plural = _("nhật ký nhập dữ liệu")
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.conf import settings
+from django.utils.formats import get_format
+from django.utils.translation import gettext as _
 
 FORMATS = ("xlsx", "xls", "csv")
 EMPTY_RUN_STOP = 1000  # this many empty rows in a row end the table
@@ -34,8 +36,8 @@ class Table:
 
 
 def vi_number(value: int) -> str:
-    """12345 → "12.345" (Vietnamese thousands separator)."""
-    return f"{value:,}".replace(",", ".")
+    """12345 → "12.345" with the active language's thousands separator (Vietnamese: a dot)."""
+    return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
 def detect_format(head: bytes, filename: str) -> str:
@@ -45,7 +47,7 @@ def detect_format(head: bytes, filename: str) -> str:
         return "xls"
     extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
     if extension in ("xlsx", "xls"):
-        raise FileRefused(f"Tệp '{filename}' không phải là tệp Excel hợp lệ.")
+        raise FileRefused(_("Tệp '%(name)s' không phải là tệp Excel hợp lệ.") % {"name": filename})
     return "csv"
 
 
@@ -56,20 +58,23 @@ def check_zip(data: IO[bytes]) -> None:
     try:
         archive = zipfile.ZipFile(data)
     except zipfile.BadZipFile:
-        raise FileRefused("Tệp xlsx bị hỏng (không đọc được cấu trúc zip).") from None
+        raise FileRefused(_("Tệp xlsx bị hỏng (không đọc được cấu trúc zip).")) from None
     total = 0
     for info in archive.infolist():
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         if info.file_size > 1_000_000 and ratio > ratio_limit:
             raise FileRefused(
-                f"Tệp bị từ chối: thành phần '{info.filename}' nén với tỷ lệ bất thường "
-                f"({ratio:.0f}:1), có thể là tệp nén độc hại."
+                _(
+                    "Tệp bị từ chối: thành phần '%(member)s' nén với tỷ lệ bất thường "
+                    "(%(ratio)s:1), có thể là tệp nén độc hại."
+                )
+                % {"member": info.filename, "ratio": f"{ratio:.0f}"}
             )
     if total > limit:
         raise FileRefused(
-            f"Tệp bị từ chối: nội dung giải nén {vi_number(total // 1_000_000)} MB vượt giới hạn "
-            f"{vi_number(limit // 1_000_000)} MB."
+            _("Tệp bị từ chối: nội dung giải nén %(size)s MB vượt giới hạn %(limit)s MB.")
+            % {"size": vi_number(total // 1_000_000), "limit": vi_number(limit // 1_000_000)}
         )
     data.seek(0)
 
@@ -112,8 +117,11 @@ def _collect(
         rows.append((number, cells))
         if len(rows) > max_rows:
             raise FileRefused(
-                f"Tệp có hơn {vi_number(max_rows)} dòng dữ liệu, vượt giới hạn cho một lần nhập; "
-                "hãy chia thành nhiều tệp."
+                _(
+                    "Tệp có hơn %(rows)s dòng dữ liệu, vượt giới hạn cho một lần nhập; "
+                    "hãy chia thành nhiều tệp."
+                )
+                % {"rows": vi_number(max_rows)}
             )
     if header is None and leading:  # a short file with no known column name
         (header_row, header), *rest = leading
@@ -129,7 +137,7 @@ def _read_xlsx(data: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
         workbook = CalamineWorkbook.from_filelike(data)
         sheet = workbook.get_sheet_by_index(0)
     except Exception as exc:  # calamine raises its own error types for broken files
-        raise FileRefused(f"Không đọc được tệp Excel: {exc}") from None
+        raise FileRefused(_("Không đọc được tệp Excel: %(error)s") % {"error": exc}) from None
     first = sheet.start[0] + 1 if sheet.start else 1
     for offset, row in enumerate(sheet.iter_rows()):
         yield first + offset, [None if c == "" else c for c in row]
@@ -142,7 +150,7 @@ def _read_xls(data: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
         book = xlrd.open_workbook(file_contents=data.read(), on_demand=True)
         sheet = book.sheet_by_index(0)
     except Exception as exc:  # xlrd raises bare errors for broken files
-        raise FileRefused(f"Không đọc được tệp Excel 97-2003: {exc}") from None
+        raise FileRefused(_("Không đọc được tệp Excel 97-2003: %(error)s") % {"error": exc}) from None
     for index in range(sheet.nrows):
         cells = []
         for cell in sheet.row(index):
@@ -164,8 +172,10 @@ def decode_text(raw: bytes) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise FileRefused(
-            "Tệp CSV phải mã hoá UTF-8 (trong Excel: Lưu thành, chọn CSV UTF-8). "
-            "Tệp này dùng bảng mã khác nên tiếng Việt sẽ bị sai."
+            _(
+                "Tệp CSV phải mã hoá UTF-8 (trong Excel: Lưu thành, chọn CSV UTF-8). "
+                "Tệp này dùng bảng mã khác nên tiếng Việt sẽ bị sai."
+            )
         ) from None
 
 
@@ -182,12 +192,16 @@ def _read_csv(data: IO[bytes]) -> Iterator[tuple[int, list[Any]]]:
         for cells in reader:
             yield reader.line_num, cells
     except csv.Error as exc:
-        raise FileRefused(f"Tệp CSV sai định dạng ở dòng {reader.line_num}: {exc}") from None
+        raise FileRefused(
+            _("Tệp CSV sai định dạng ở dòng %(row)s: %(error)s") % {"row": reader.line_num, "error": exc}
+        ) from None
 
 
 def megabytes(size: int) -> str:
-    """A size for people: 25,0 MB, or bytes when small."""
-    return f"{size / 1_000_000:.1f} MB".replace(".", ",") if size >= 100_000 else f"{vi_number(size)} byte"
+    """A size for people: 25,0 MB, or bytes when small (the active language's separators)."""
+    if size >= 100_000:
+        return f"{size / 1_000_000:.1f} MB".replace(".", get_format("DECIMAL_SEPARATOR"))
+    return _("%(size)s byte") % {"size": vi_number(size)}
 
 
 def read_table(
@@ -206,15 +220,15 @@ def read_table(
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     if size > limit:
         raise FileRefused(
-            f"Tệp {megabytes(size)} vượt giới hạn {megabytes(limit)} cho một lần nhập; "
-            "hãy chia thành nhiều tệp."
+            _("Tệp %(size)s vượt giới hạn %(limit)s cho một lần nhập; hãy chia thành nhiều tệp.")
+            % {"size": megabytes(size), "limit": megabytes(limit)}
         )
     if size == 0:
-        raise FileRefused("Tệp rỗng.")
+        raise FileRefused(_("Tệp rỗng."))
     fmt = detect_format(data.read(8), filename)
     data.seek(0)
     reader = {"xlsx": _read_xlsx, "xls": _read_xls, "csv": _read_csv}[fmt]
     header_row, header, rows = _collect(reader(data), settings.IMPORT_MAX_ROWS, is_header)
     if not header:
-        raise FileRefused("Tệp không có dòng tiêu đề (tên cột) nào.")
+        raise FileRefused(_("Tệp không có dòng tiêu đề (tên cột) nào."))
     return Table(fmt, ["" if h is None else str(h) for h in header], header_row, rows)

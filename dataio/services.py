@@ -8,6 +8,7 @@ from typing import IO, TYPE_CHECKING
 from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, IntegrityError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Action, Role
 from dataio.engine import ImportFailed, Plan, make_plan, write_plan
@@ -59,7 +60,7 @@ def run_import(
 ) -> ImportOutcome:
     """Check a file and, unless ``dry_run``, write it in one transaction: all rows or none."""
     if not user.can(Action.IMPORT):
-        raise PermissionDenied("Chỉ quản trị hệ thống được nhập dữ liệu hàng loạt.")
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được nhập dữ liệu hàng loạt."))
     log = ImportLog.objects.create(
         user=user if user.pk else None,
         entity=slug_for(resource_class),
@@ -82,12 +83,14 @@ def run_import(
         except ImportFailed as exc:
             outcome.failed = str(exc)
         except IntegrityError as exc:
-            outcome.failed = (
+            outcome.failed = _(
                 "Không ghi được vì dữ liệu vi phạm ràng buộc của cơ sở dữ liệu "
-                f"({_constraint(exc)}); không có thay đổi nào được lưu."
-            )
+                "(%(constraint)s); không có thay đổi nào được lưu."
+            ) % {"constraint": _constraint(exc)}
         except DatabaseError as exc:
-            outcome.failed = f"Lỗi cơ sở dữ liệu, không có thay đổi nào được lưu: {exc}"
+            outcome.failed = _("Lỗi cơ sở dữ liệu, không có thay đổi nào được lưu: %(error)s") % {
+                "error": exc
+            }
         if outcome.failed:
             return _finish(outcome, ImportLog.Status.FAILED)
     return _finish(outcome, ImportLog.Status.OK)

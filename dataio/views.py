@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Action
@@ -33,7 +34,7 @@ UPLOAD_DIR = "imports"
 
 def _require_import(request: HttpRequest) -> None:
     if not request.user.can(Action.IMPORT):
-        raise PermissionDenied("Chỉ quản trị hệ thống được nhập dữ liệu hàng loạt.")
+        raise PermissionDenied(_("Chỉ quản trị hệ thống được nhập dữ liệu hàng loạt."))
 
 
 def _pending_dir() -> Path:
@@ -70,7 +71,9 @@ def index(request: HttpRequest) -> HttpResponse:
     # Refuse an oversized upload from its declared length, before reading the body.
     if int(request.META.get("CONTENT_LENGTH") or 0) > settings.IMPORT_MAX_UPLOAD_BYTES + 64 * 1024:
         messages.error(
-            request, f"Tệp vượt giới hạn {megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)} cho một lần nhập."
+            request,
+            _("Tệp vượt giới hạn %(limit)s cho một lần nhập.")
+            % {"limit": megabytes(settings.IMPORT_MAX_UPLOAD_BYTES)},
         )
         return render(request, "dataio/index.html", _index_context(request), status=413)
     form = ImportForm(request.POST, request.FILES)
@@ -107,7 +110,7 @@ def confirm(request: HttpRequest) -> HttpResponse:
     request.session[PENDING_KEY] = pending
     path = _pending_dir() / item["path"] if item else None
     if item is None or not path.exists():
-        messages.error(request, "Phiên nhập đã hết hạn hoặc đã được thực hiện; hãy tải tệp lên lại.")
+        messages.error(request, _("Phiên nhập đã hết hạn hoặc đã được thực hiện; hãy tải tệp lên lại."))
         return redirect("dataio:index")
     try:
         with path.open("rb") as data:

@@ -14,6 +14,9 @@ import re
 from typing import Any
 
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export import widgets
 
 from registry.text import fold, normalize_text
@@ -79,7 +82,9 @@ class TextWidget(CellWidget):
         else:
             text = cell_text(value)
         if self.max_length and len(text) > self.max_length:
-            raise CellError(f"Dài quá {self.max_length} ký tự ({len(text)} ký tự).")
+            raise CellError(
+                _("Dài quá %(max)s ký tự (%(length)s ký tự).") % {"max": self.max_length, "length": len(text)}
+            )
         return text
 
     def format(self, value: Any) -> str:
@@ -97,12 +102,12 @@ class IntegerWidget(CellWidget):
 
     def parse(self, value: Any) -> int:
         if isinstance(value, bool):
-            raise CellError("Phải là một số nguyên.")
+            raise CellError(_("Phải là một số nguyên."))
         if isinstance(value, int):
             number = value
         elif isinstance(value, float):
             if not value.is_integer():
-                raise CellError(f"'{value}' không phải là số nguyên.")
+                raise CellError(_("'%(value)s' không phải là số nguyên.") % {"value": value})
             number = int(value)
         else:
             text = str(value).strip()
@@ -111,11 +116,17 @@ class IntegerWidget(CellWidget):
             try:
                 number = int(text)
             except ValueError:
-                raise CellError(f"'{text}' không phải là số nguyên.") from None
+                raise CellError(_("'%(value)s' không phải là số nguyên.") % {"value": text}) from None
         if self.min_value is not None and number < self.min_value:
-            raise CellError(f"Phải lớn hơn hoặc bằng {self.min_value} (đang là {number}).")
+            raise CellError(
+                _("Phải lớn hơn hoặc bằng %(limit)s (đang là %(value)s).")
+                % {"limit": self.min_value, "value": number}
+            )
         if self.max_value is not None and number > self.max_value:
-            raise CellError(f"Phải nhỏ hơn hoặc bằng {self.max_value} (đang là {number}).")
+            raise CellError(
+                _("Phải nhỏ hơn hoặc bằng %(limit)s (đang là %(value)s).")
+                % {"limit": self.max_value, "value": number}
+            )
         return number
 
     def format(self, value: Any) -> Any:
@@ -141,7 +152,10 @@ class DateCellWidget(CellWidget):
                 return datetime.date(int(year), int(month), int(day))
             except ValueError:
                 pass
-        raise CellError(f"'{text}' không phải là ngày hợp lệ (dạng ngày/tháng/năm, ví dụ 15/03/2024).")
+        raise CellError(
+            _("'%(value)s' không phải là ngày hợp lệ (dạng ngày/tháng/năm, ví dụ 15/03/2024).")
+            % {"value": text}
+        )
 
     def format(self, value: Any) -> Any:
         return value
@@ -160,7 +174,7 @@ class BooleanCellWidget(CellWidget):
             return True
         if key in _FALSE:
             return False
-        raise CellError(f"'{cell_text(value)}' không hợp lệ: ghi 'Có' hoặc 'Không'.")
+        raise CellError(_("'%(value)s' không hợp lệ: ghi 'Có' hoặc 'Không'.") % {"value": cell_text(value)})
 
     def format(self, value: Any) -> str:
         return "" if value is None else ("Có" if value else "Không")
@@ -171,9 +185,12 @@ class ChoiceWidget(CellWidget):
 
     def __init__(self, choices: list[tuple[str, str]]) -> None:
         super().__init__()
-        self.labels = {value: str(label) for value, label in choices}
-        self.lookup = {fold(str(label)): value for value, label in choices}
-        self.lookup.update({fold(value): value for value, _ in choices})
+        # The labels are cell values of the file format: always the Vietnamese text (the msgid of a
+        # translatable label), whatever language is active when the resource is first used.
+        with translation.override(None):
+            self.labels = {value: str(label) for value, label in choices}
+        self.lookup = {fold(label): value for value, label in self.labels.items()}
+        self.lookup.update({fold(value): value for value in self.labels})
 
     def parse(self, value: Any) -> str:
         text = cell_text(value)
@@ -181,7 +198,10 @@ class ChoiceWidget(CellWidget):
             return self.lookup[fold(text)]
         except KeyError:
             allowed = ", ".join(f"'{label}'" for label in self.labels.values())
-            raise CellError(f"'{text}' không hợp lệ; chọn một trong: {allowed}.") from None
+            raise CellError(
+                _("'%(value)s' không hợp lệ; chọn một trong: %(allowed)s.")
+                % {"value": text, "allowed": allowed}
+            ) from None
 
     def format(self, value: Any) -> str:
         return self.labels.get(value, value or "")
@@ -210,7 +230,8 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget, CellWidget):
         self.within = within
         self.within_field = within_field
         self._queryset = queryset
-        self.label = label or str(model._meta.verbose_name)
+        # Kept lazy: messages show it in the language of the request that reads the file.
+        self.label = label or model._meta.verbose_name
 
     def candidates(self) -> models.QuerySet:
         return (self._queryset if self._queryset is not None else self.model._default_manager).all()
@@ -240,9 +261,9 @@ def parse_unit_code(value: Any, level: str | None = None) -> str:
         value = str(value).zfill(width)
     code = cell_text(value)
     if level == "commune" and not (code.isdigit() and len(code) == 5):
-        raise CellError(f"Mã xã '{code}' không hợp lệ: mã xã có 5 chữ số.")
+        raise CellError(_("Mã xã '%(code)s' không hợp lệ: mã xã có 5 chữ số.") % {"code": code})
     if not code.isdigit() or len(code) not in (2, 3, 5):
-        raise CellError(f"Mã đơn vị '{code}' không hợp lệ (2, 3 hoặc 5 chữ số).")
+        raise CellError(_("Mã đơn vị '%(code)s' không hợp lệ (2, 3 hoặc 5 chữ số).") % {"code": code})
     return code
 
 
@@ -265,7 +286,7 @@ class UnitCodeWidget(NaturalKeyWidget):
             AdministrativeUnit,
             "code",
             queryset=AdministrativeUnit.objects.filter(valid_to__isnull=True),
-            label=label or "đơn vị hành chính",
+            label=label or gettext_lazy("đơn vị hành chính"),
         )
         self.level = level
 
