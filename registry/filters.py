@@ -13,6 +13,7 @@ from django.forms.utils import flatatt
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import (
     AdministrativeUnit,
@@ -34,8 +35,8 @@ from registry.models import (
 )
 from registry.text import fold
 
-ALL = "Tất cả"
-ACTIVE_CHOICES = (("1", "Đang hoạt động"), ("0", "Không còn hoạt động"))
+ALL = _("Tất cả")
+ACTIVE_CHOICES = (("1", _("Đang hoạt động")), ("0", _("Không còn hoạt động")))
 
 
 def _visible_units(request: HttpRequest | None, level: str) -> QuerySet[AdministrativeUnit]:
@@ -82,12 +83,16 @@ class ScopedFilterSet(django_filters.FilterSet):
     # Folded columns the search box looks in (generated ``name_search`` columns).
     search_fields: tuple[str, ...] = ("name_search",)
 
-    q = django_filters.CharFilter(label="Tìm kiếm", method="search")
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="search")
     district = django_filters.ModelChoiceFilter(
-        label="Quận/huyện", queryset=visible_districts, method="in_unit", empty_label=ALL, widget=PlaceSelect
+        label=_("Quận/huyện"),
+        queryset=visible_districts,
+        method="in_unit",
+        empty_label=ALL,
+        widget=PlaceSelect,
     )
     commune = django_filters.ModelChoiceFilter(
-        label="Xã/phường", queryset=visible_communes, method="in_unit", empty_label=ALL, widget=PlaceSelect
+        label=_("Xã/phường"), queryset=visible_communes, method="in_unit", empty_label=ALL, widget=PlaceSelect
     )
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -105,16 +110,16 @@ class ScopedFilterSet(django_filters.FilterSet):
 
 def active_filter(field: str = "is_active") -> django_filters.ChoiceFilter:
     return django_filters.ChoiceFilter(
-        field_name=field, label="Tình trạng", choices=ACTIVE_CHOICES, empty_label=ALL
+        field_name=field, label=_("Tình trạng"), choices=ACTIVE_CHOICES, empty_label=ALL
     )
 
 
 def status_filter() -> django_filters.ChoiceFilter:
-    return django_filters.ChoiceFilter(label="Tình trạng", choices=Status.choices, empty_label=ALL)
+    return django_filters.ChoiceFilter(label=_("Tình trạng"), choices=Status.choices, empty_label=ALL)
 
 
 class ResidentialAreaFilter(ScopedFilterSet):
-    kind = django_filters.ModelChoiceFilter(label="Loại", queryset=AreaKind.objects, empty_label=ALL)
+    kind = django_filters.ModelChoiceFilter(label=_("Loại"), queryset=AreaKind.objects, empty_label=ALL)
     is_active = active_filter()
 
     class Meta:
@@ -124,20 +129,20 @@ class ResidentialAreaFilter(ScopedFilterSet):
 
 class OrganisationFilter(ScopedFilterSet):
     org_type = django_filters.ModelChoiceFilter(
-        label="Loại",
+        label=_("Loại"),
         queryset=OrganisationType.objects,
         empty_label=ALL,
     )
     category = django_filters.ChoiceFilter(
         field_name="org_type__category",
-        label="Nhóm",
+        label=_("Nhóm"),
         choices=OrganisationCategory.choices,
         empty_label=ALL,
     )
     subject = django_filters.ChoiceFilter(
         field_name="org_type__subject_to_certification",
-        label="Diện công nhận",
-        choices=(("1", "Thuộc diện công nhận"), ("0", "Không thuộc diện")),
+        label=_("Diện công nhận"),
+        choices=(("1", _("Thuộc diện công nhận")), ("0", _("Không thuộc diện"))),
         empty_label=ALL,
     )
     is_active = active_filter()
@@ -158,7 +163,7 @@ class SteeringCommitteeFilter(ScopedFilterSet):
 
 class ForceUnitFilter(ScopedFilterSet):
     force_type = django_filters.ModelChoiceFilter(
-        label="Loại lực lượng",
+        label=_("Loại lực lượng"),
         queryset=ForceType.objects,
         empty_label=ALL,
     )
@@ -171,14 +176,14 @@ class ForceUnitFilter(ScopedFilterSet):
 
 class SecurityModelFilter(ScopedFilterSet):
     model_type = django_filters.ModelChoiceFilter(
-        label="Loại mô hình",
+        label=_("Loại mô hình"),
         queryset=ModelType.objects,
         empty_label=ALL,
     )
     status = status_filter()
     replicated = django_filters.ChoiceFilter(
-        label="Nguồn gốc",
-        choices=(("1", "Nhân rộng từ mô hình khác"), ("0", "Mô hình gốc")),
+        label=_("Nguồn gốc"),
+        choices=(("1", _("Nhân rộng từ mô hình khác")), ("0", _("Mô hình gốc"))),
         method="by_origin",
         empty_label=ALL,
     )
@@ -193,9 +198,9 @@ class SecurityModelFilter(ScopedFilterSet):
 
 class ModelReviewFilter(ScopedFilterSet):
     search_fields = ("model__name_search",)
-    kind = django_filters.ChoiceFilter(label="Hình thức", choices=ReviewKind.choices, empty_label=ALL)
+    kind = django_filters.ChoiceFilter(label=_("Hình thức"), choices=ReviewKind.choices, empty_label=ALL)
     effectiveness = django_filters.ModelChoiceFilter(
-        label="Mức hiệu quả", queryset=EffectivenessClass.objects, empty_label=ALL
+        label=_("Mức hiệu quả"), queryset=EffectivenessClass.objects, empty_label=ALL
     )
 
     class Meta:
@@ -206,10 +211,10 @@ class ModelReviewFilter(ScopedFilterSet):
 class AdministrativeUnitFilter(ScopedFilterSet):
     search_fields = ("name_search", "code")
     commune = None  # a unit list filters by level and district instead
-    level = django_filters.ChoiceFilter(label="Cấp", choices=UnitLevel.choices, empty_label=ALL)
+    level = django_filters.ChoiceFilter(label=_("Cấp"), choices=UnitLevel.choices, empty_label=ALL)
     validity = django_filters.ChoiceFilter(
-        label="Hiệu lực",
-        choices=(("current", "Đang có hiệu lực"), ("closed", "Đã hết hiệu lực")),
+        label=_("Hiệu lực"),
+        choices=(("current", _("Đang có hiệu lực")), ("closed", _("Đã hết hiệu lực"))),
         method="by_validity",
         empty_label=ALL,
     )

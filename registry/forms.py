@@ -12,6 +12,8 @@ from typing import Any
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.core.exceptions import NON_FIELD_ERRORS
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from registry.models import (
@@ -28,7 +30,7 @@ from registry.models import (
 )
 from registry.text import normalize_text
 
-OUT_OF_SCOPE = "Lựa chọn này không tồn tại hoặc nằm ngoài phạm vi bạn được quản lý."
+OUT_OF_SCOPE = _("Lựa chọn này không tồn tại hoặc nằm ngoài phạm vi bạn được quản lý.")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -77,7 +79,7 @@ class ScopedModelForm(forms.ModelForm):
             self.fields["commune"] = CommuneChoiceField(
                 queryset=editable_communes(user, keep=self.instance.commune_id if self.instance.pk else None),
                 label=field.label,
-                error_messages={"invalid_choice": OUT_OF_SCOPE, "required": "Hãy chọn xã/phường."},
+                error_messages={"invalid_choice": OUT_OF_SCOPE, "required": gettext("Hãy chọn xã/phường.")},
             )
             # Commune staff have exactly one commune: choose it for them.
             if self.instance.pk is None and not self.initial.get("commune"):
@@ -89,8 +91,8 @@ class ScopedModelForm(forms.ModelForm):
             if isinstance(field, forms.ModelChoiceField):
                 field.error_messages["invalid_choice"] = OUT_OF_SCOPE
             if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
-                verb = "chọn" if choice else "nhập"
-                field.error_messages["required"] = f"Hãy {verb} {str(field.label).lower()}."
+                message = gettext("Hãy chọn %(label)s.") if choice else gettext("Hãy nhập %(label)s.")
+                field.error_messages["required"] = message % {"label": str(field.label).lower()}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
@@ -112,14 +114,14 @@ class HostedForm(ScopedModelForm):
         self.fields["area"] = InCommuneChoiceField(
             queryset=ResidentialArea.objects.editable_by(self.user).select_related("commune"),
             required=False,
-            label="Khu dân cư",
-            help_text="Để trống cả khu dân cư lẫn cơ quan nếu thuộc cấp xã.",
+            label=_("Khu dân cư"),
+            help_text=_("Để trống cả khu dân cư lẫn cơ quan nếu thuộc cấp xã."),
             error_messages={"invalid_choice": OUT_OF_SCOPE},
         )
         self.fields["organisation"] = InCommuneChoiceField(
             queryset=Organisation.objects.editable_by(self.user).select_related("commune"),
             required=False,
-            label="Cơ quan, doanh nghiệp, nhà trường",
+            label=_("Cơ quan, doanh nghiệp, nhà trường"),
             error_messages={"invalid_choice": OUT_OF_SCOPE},
         )
         for name in ("area", "organisation"):
@@ -130,7 +132,7 @@ class ResidentialAreaForm(ScopedModelForm):
     class Meta:
         model = ResidentialArea
         error_messages = {
-            NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có một khu dân cư cùng tên."}
+            NON_FIELD_ERRORS: {"unique_together": _("Xã/phường này đã có một khu dân cư cùng tên.")}
         }
         fields = ["commune", "name", "kind", "households", "population", "is_active"]
 
@@ -140,7 +142,7 @@ class OrganisationForm(ScopedModelForm):
         model = Organisation
         error_messages = {
             NON_FIELD_ERRORS: {
-                "unique_together": "Xã/phường này đã có một cơ quan, doanh nghiệp, nhà trường cùng tên."
+                "unique_together": _("Xã/phường này đã có một cơ quan, doanh nghiệp, nhà trường cùng tên.")
             }
         }
         fields = ["commune", "name", "org_type", "address", "staff_count", "is_active"]
@@ -150,7 +152,7 @@ class SteeringCommitteeForm(ScopedModelForm):
     class Meta:
         model = SteeringCommittee
         error_messages = {
-            NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có ban chỉ đạo với số quyết định này."}
+            NON_FIELD_ERRORS: {"unique_together": _("Xã/phường này đã có ban chỉ đạo với số quyết định này.")}
         }
         fields = [
             "commune",
@@ -174,8 +176,10 @@ class SteeringCommitteeForm(ScopedModelForm):
             if others.exists():
                 self.add_error(
                     "is_active",
-                    "Xã/phường này đã có một ban chỉ đạo đang hoạt động; "
-                    "hãy cho ban cũ thôi hoạt động trước.",
+                    gettext(
+                        "Xã/phường này đã có một ban chỉ đạo đang hoạt động; "
+                        "hãy cho ban cũ thôi hoạt động trước."
+                    ),
                 )
         return cleaned
 
@@ -184,7 +188,7 @@ class ForceUnitForm(HostedForm):
     class Meta:
         model = ForceUnit
         error_messages = {
-            NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có một lực lượng cùng tên."}
+            NON_FIELD_ERRORS: {"unique_together": _("Xã/phường này đã có một lực lượng cùng tên.")}
         }
         fields = [
             "commune",
@@ -209,7 +213,9 @@ class ForceUnitForm(HostedForm):
 class SecurityModelForm(HostedForm):
     class Meta:
         model = SecurityModel
-        error_messages = {NON_FIELD_ERRORS: {"unique_together": "Xã/phường này đã có một mô hình cùng tên."}}
+        error_messages = {
+            NON_FIELD_ERRORS: {"unique_together": _("Xã/phường này đã có một mô hình cùng tên.")}
+        }
         fields = [
             "commune",
             "area",
@@ -238,7 +244,7 @@ class SecurityModelForm(HostedForm):
         self.fields["replicated_from"] = InCommuneChoiceField(
             queryset=source,
             required=False,
-            label="Nhân rộng từ mô hình",
+            label=_("Nhân rộng từ mô hình"),
             error_messages={"invalid_choice": OUT_OF_SCOPE},
         )
 
@@ -248,7 +254,7 @@ class ModelReviewForm(ScopedModelForm):
         model = ModelReview
         error_messages = {
             NON_FIELD_ERRORS: {
-                "unique_together": "Mô hình này đã có một lần đánh giá cùng hình thức vào ngày này."
+                "unique_together": _("Mô hình này đã có một lần đánh giá cùng hình thức vào ngày này.")
             }
         }
         fields = ["reviewed_on", "kind", "effectiveness", "notes"]

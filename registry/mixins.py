@@ -19,6 +19,7 @@ from django.db.models import ProtectedError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
@@ -91,7 +92,7 @@ class ScopedMixin(LoginRequiredMixin):
         if not request.user.is_authenticated:
             return self.handle_no_permission()
         if not request.user.can(self.action):
-            raise PermissionDenied("Vai trò của bạn không cho phép thao tác này.")
+            raise PermissionDenied(gettext("Vai trò của bạn không cho phép thao tác này."))
         return super().dispatch(request, *args, **kwargs)
 
     def get_queryset(self) -> models.QuerySet:
@@ -172,7 +173,7 @@ def display(obj: models.Model, name: str) -> Any:
         return getattr(obj, f"get_{name}_display")()
     value = getattr(obj, name)
     if isinstance(value, bool):
-        return "Có" if value else "Không"
+        return gettext("Có") if value else gettext("Không")
     return "—" if value in (None, "") else value
 
 
@@ -191,11 +192,15 @@ class ObjectEditMixin(ScopedMixin):
     def form_valid(self, form: BaseForm) -> HttpResponse:
         with transaction.atomic():
             self.object = form.save()
-        messages.success(self.request, f"Đã lưu {self.entity.model._meta.verbose_name} “{self.object}”.")
+        messages.success(
+            self.request,
+            gettext("Đã lưu %(kind)s “%(name)s”.")
+            % {"kind": self.entity.model._meta.verbose_name, "name": self.object},
+        )
         return HttpResponseRedirect(self.get_success_url())
 
     def form_invalid(self, form: BaseForm) -> HttpResponse:
-        messages.error(self.request, "Chưa lưu được: hãy sửa các lỗi được đánh dấu bên dưới.")
+        messages.error(self.request, gettext("Chưa lưu được: hãy sửa các lỗi được đánh dấu bên dưới."))
         return super().form_invalid(form)
 
 
@@ -225,12 +230,18 @@ class ObjectDeleteView(ScopedMixin, DeleteView):
             with transaction.atomic():
                 self.object.delete()
         except ProtectedError as error:
-            blockers = sorted({obj._meta.verbose_name for obj in error.protected_objects})
+            blockers = sorted({str(obj._meta.verbose_name) for obj in error.protected_objects})
             messages.error(
                 self.request,
-                f"Không xóa được “{name}”: còn {', '.join(blockers)} gắn với nó. "
-                "Hãy xóa hoặc chuyển chúng trước.",
+                gettext(
+                    "Không xóa được “%(name)s”: còn %(blockers)s gắn với nó. Hãy xóa hoặc chuyển chúng trước."
+                )
+                % {"name": name, "blockers": ", ".join(blockers)},
             )
             return HttpResponseRedirect(self.object.get_absolute_url())
-        messages.success(self.request, f"Đã xóa {self.entity.model._meta.verbose_name} “{name}”.")
+        messages.success(
+            self.request,
+            gettext("Đã xóa %(kind)s “%(name)s”.")
+            % {"kind": self.entity.model._meta.verbose_name, "name": name},
+        )
         return HttpResponseRedirect(self.get_success_url())

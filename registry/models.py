@@ -13,6 +13,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from registry.scoping import ScopedManager, ScopedQuerySet
 from registry.text import folded, normalize_text
@@ -21,8 +23,8 @@ PATH_SEP = "/"
 
 
 class TimeStamped(models.Model):
-    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
-    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    created_at = models.DateTimeField(_("tạo lúc"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("cập nhật lúc"), auto_now=True)
 
     class Meta:
         abstract = True
@@ -50,9 +52,9 @@ class NormalizedTextMixin:
 
 
 class UnitLevel(models.TextChoices):
-    PROVINCE = "province", "Cấp tỉnh"
-    DISTRICT = "district", "Cấp huyện"
-    COMMUNE = "commune", "Cấp xã"
+    PROVINCE = "province", _("Cấp tỉnh")
+    DISTRICT = "district", _("Cấp huyện")
+    COMMUNE = "commune", _("Cấp xã")
 
 
 class AdministrativeUnitQuerySet(ScopedQuerySet):
@@ -79,25 +81,27 @@ class AdministrativeUnit(NormalizedTextMixin, TimeStamped):
     """
 
     code = models.CharField(
-        "mã",
+        _("mã"),
         max_length=5,
-        validators=[RegexValidator(r"^\d{2}(\d{1}|\d{3})?$", "Mã đơn vị là 2, 3 hoặc 5 chữ số.")],
+        validators=[RegexValidator(r"^\d{2}(\d{1}|\d{3})?$", _("Mã đơn vị là 2, 3 hoặc 5 chữ số."))],
     )
-    name = models.CharField("tên", max_length=100)
-    full_name = models.CharField("tên đầy đủ", max_length=150)
-    kind = models.CharField("loại", max_length=30, help_text="Tỉnh, Thành phố, Huyện, Quận, Xã, Phường…")
-    level = models.CharField("cấp", max_length=10, choices=UnitLevel.choices)
+    name = models.CharField(_("tên"), max_length=100)
+    full_name = models.CharField(_("tên đầy đủ"), max_length=150)
+    kind = models.CharField(
+        _("loại"), max_length=30, help_text=_("Tỉnh, Thành phố, Huyện, Quận, Xã, Phường…")
+    )
+    level = models.CharField(_("cấp"), max_length=10, choices=UnitLevel.choices)
     parent = models.ForeignKey(
         "self",
-        verbose_name="đơn vị cấp trên",
+        verbose_name=_("đơn vị cấp trên"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
     )
-    path = models.CharField("đường dẫn", max_length=40, editable=False, db_index=True)
-    valid_from = models.DateField("hiệu lực từ", null=True, blank=True)
-    valid_to = models.DateField("hiệu lực đến", null=True, blank=True)
+    path = models.CharField(_("đường dẫn"), max_length=40, editable=False, db_index=True)
+    valid_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     name_search = _search_field("full_name")
 
     objects = AdministrativeUnitQuerySet.as_manager()
@@ -105,8 +109,8 @@ class AdministrativeUnit(NormalizedTextMixin, TimeStamped):
     normalized_fields = ("name", "full_name", "kind")
 
     class Meta:
-        verbose_name = "đơn vị hành chính"
-        verbose_name_plural = "đơn vị hành chính"
+        verbose_name = _("đơn vị hành chính")
+        verbose_name_plural = pgettext_lazy("plural", "đơn vị hành chính")
         ordering = ["code"]
         constraints = [
             models.UniqueConstraint(
@@ -158,9 +162,9 @@ class AdministrativeUnit(NormalizedTextMixin, TimeStamped):
             UnitLevel.COMMUNE: {UnitLevel.DISTRICT, UnitLevel.PROVINCE},
         }[self.level]
         if expected_parent is None and self.parent_id:
-            raise ValidationError({"parent": "Đơn vị cấp tỉnh không có đơn vị cấp trên."})
+            raise ValidationError({"parent": gettext("Đơn vị cấp tỉnh không có đơn vị cấp trên.")})
         if expected_parent and (self.parent is None or self.parent.level not in expected_parent):
-            raise ValidationError({"parent": "Đơn vị cấp trên không đúng cấp."})
+            raise ValidationError({"parent": gettext("Đơn vị cấp trên không đúng cấp.")})
 
 
 # --- Residential areas and organisations ---------------------------------------------------------
@@ -169,10 +173,10 @@ class AdministrativeUnit(NormalizedTextMixin, TimeStamped):
 class Catalogue(TimeStamped):
     """A short list kept as data (kinds, types, scales)."""
 
-    name = models.CharField("tên", max_length=150, unique=True)
-    description = models.TextField("mô tả", blank=True)
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
-    is_active = models.BooleanField("đang dùng", default=True)
+    name = models.CharField(_("tên"), max_length=150, unique=True)
+    description = models.TextField(_("mô tả"), blank=True)
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    is_active = models.BooleanField(_("đang dùng"), default=True)
 
     class Meta:
         abstract = True
@@ -184,8 +188,8 @@ class Catalogue(TimeStamped):
 
 class AreaKind(Catalogue):
     class Meta(Catalogue.Meta):
-        verbose_name = "loại khu dân cư"
-        verbose_name_plural = "loại khu dân cư"
+        verbose_name = _("loại khu dân cư")
+        verbose_name_plural = pgettext_lazy("plural", "loại khu dân cư")
 
 
 class CommuneScoped(NormalizedTextMixin, TimeStamped):
@@ -193,7 +197,7 @@ class CommuneScoped(NormalizedTextMixin, TimeStamped):
 
     commune = models.ForeignKey(
         AdministrativeUnit,
-        verbose_name="xã/phường",
+        verbose_name=_("xã/phường"),
         on_delete=models.PROTECT,
         limit_choices_to={"level": UnitLevel.COMMUNE},
         related_name="%(class)s_set",
@@ -212,22 +216,22 @@ class CommuneScoped(NormalizedTextMixin, TimeStamped):
     def clean(self) -> None:
         super().clean()
         if self.commune_id and self.commune.level != UnitLevel.COMMUNE:
-            raise ValidationError({"commune": "Phải chọn một đơn vị cấp xã."})
+            raise ValidationError({"commune": gettext("Phải chọn một đơn vị cấp xã.")})
 
 
 class ResidentialArea(CommuneScoped):
     """Thôn, làng, bản, ấp, tổ dân phố, khu phố … (no official code)."""
 
-    name = models.CharField("tên", max_length=150)
-    kind = models.ForeignKey(AreaKind, verbose_name="loại", on_delete=models.PROTECT, related_name="areas")
-    households = models.PositiveIntegerField("số hộ", null=True, blank=True)
-    population = models.PositiveIntegerField("số nhân khẩu", null=True, blank=True)
-    is_active = models.BooleanField("đang tồn tại", default=True)
+    name = models.CharField(_("tên"), max_length=150)
+    kind = models.ForeignKey(AreaKind, verbose_name=_("loại"), on_delete=models.PROTECT, related_name="areas")
+    households = models.PositiveIntegerField(_("số hộ"), null=True, blank=True)
+    population = models.PositiveIntegerField(_("số nhân khẩu"), null=True, blank=True)
+    is_active = models.BooleanField(_("đang tồn tại"), default=True)
     name_search = _search_field("name")
 
     class Meta:
-        verbose_name = "khu dân cư"
-        verbose_name_plural = "khu dân cư"
+        verbose_name = _("khu dân cư")
+        verbose_name_plural = pgettext_lazy("plural", "khu dân cư")
         ordering = ["commune__code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "name"], name="area_name_unique_in_commune")
@@ -242,37 +246,39 @@ class ResidentialArea(CommuneScoped):
 
 class OrganisationCategory(models.TextChoices):
     # The three subject kinds of Circular 124/2021 besides areas and communes: rules depend on them.
-    AGENCY = "agency", "Cơ quan"
-    ENTERPRISE = "enterprise", "Doanh nghiệp"
-    SCHOOL = "school", "Nhà trường, cơ sở giáo dục"
+    AGENCY = "agency", _("Cơ quan")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    SCHOOL = "school", _("Nhà trường, cơ sở giáo dục")
 
 
 class OrganisationType(Catalogue):
-    category = models.CharField("nhóm", max_length=20, choices=OrganisationCategory.choices)
+    category = models.CharField(_("nhóm"), max_length=20, choices=OrganisationCategory.choices)
     subject_to_certification = models.BooleanField(
-        "thuộc diện công nhận “An toàn về ANTT”",
+        _("thuộc diện công nhận “An toàn về ANTT”"),
         default=True,
-        help_text="Không: doanh nghiệp nhỏ và siêu nhỏ, đơn vị lực lượng vũ trang, trường tiểu học, mầm non…",
+        help_text=_(
+            "Không: doanh nghiệp nhỏ và siêu nhỏ, đơn vị lực lượng vũ trang, trường tiểu học, mầm non…"
+        ),
     )
 
     class Meta(Catalogue.Meta):
-        verbose_name = "loại cơ quan, doanh nghiệp, nhà trường"
-        verbose_name_plural = "loại cơ quan, doanh nghiệp, nhà trường"
+        verbose_name = _("loại cơ quan, doanh nghiệp, nhà trường")
+        verbose_name_plural = pgettext_lazy("plural", "loại cơ quan, doanh nghiệp, nhà trường")
 
 
 class Organisation(CommuneScoped):
-    name = models.CharField("tên", max_length=255)
+    name = models.CharField(_("tên"), max_length=255)
     org_type = models.ForeignKey(
-        OrganisationType, verbose_name="loại", on_delete=models.PROTECT, related_name="organisations"
+        OrganisationType, verbose_name=_("loại"), on_delete=models.PROTECT, related_name="organisations"
     )
-    address = models.CharField("địa chỉ", max_length=255, blank=True)
-    staff_count = models.PositiveIntegerField("số cán bộ, nhân viên", null=True, blank=True)
-    is_active = models.BooleanField("đang hoạt động", default=True)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    staff_count = models.PositiveIntegerField(_("số cán bộ, nhân viên"), null=True, blank=True)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
     name_search = _search_field("name")
 
     class Meta:
-        verbose_name = "cơ quan, doanh nghiệp, nhà trường"
-        verbose_name_plural = "cơ quan, doanh nghiệp, nhà trường"
+        verbose_name = _("cơ quan, doanh nghiệp, nhà trường")
+        verbose_name_plural = pgettext_lazy("plural", "cơ quan, doanh nghiệp, nhà trường")
         ordering = ["commune__code", "name"]
         constraints = [models.UniqueConstraint(fields=["commune", "name"], name="org_name_unique_in_commune")]
 
@@ -294,19 +300,21 @@ class Organisation(CommuneScoped):
 class SteeringCommittee(CommuneScoped):
     """Ban chỉ đạo phòng, chống tội phạm, tệ nạn xã hội và xây dựng phong trào toàn dân bảo vệ ANTQ."""
 
-    decision_number = models.CharField("số quyết định", max_length=50)
-    decision_date = models.DateField("ngày quyết định")
-    head_name = models.CharField("trưởng ban", max_length=150)
-    head_position = models.CharField("chức vụ trưởng ban", max_length=150, blank=True)
-    member_count = models.PositiveSmallIntegerField("số thành viên", validators=[MinValueValidator(1)])
-    members = models.TextField("thành viên", blank=True, help_text="Họ tên và chức vụ, mỗi người một dòng.")
-    is_active = models.BooleanField("đang hoạt động", default=True)
+    decision_number = models.CharField(_("số quyết định"), max_length=50)
+    decision_date = models.DateField(_("ngày quyết định"))
+    head_name = models.CharField(_("trưởng ban"), max_length=150)
+    head_position = models.CharField(_("chức vụ trưởng ban"), max_length=150, blank=True)
+    member_count = models.PositiveSmallIntegerField(_("số thành viên"), validators=[MinValueValidator(1)])
+    members = models.TextField(
+        _("thành viên"), blank=True, help_text=_("Họ tên và chức vụ, mỗi người một dòng.")
+    )
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
 
     normalized_fields = ("decision_number", "head_name", "head_position")
 
     class Meta:
-        verbose_name = "ban chỉ đạo"
-        verbose_name_plural = "ban chỉ đạo"
+        verbose_name = _("ban chỉ đạo")
+        verbose_name_plural = pgettext_lazy("plural", "ban chỉ đạo")
         ordering = ["commune__code", "-decision_date"]
         constraints = [
             models.UniqueConstraint(
@@ -318,7 +326,10 @@ class SteeringCommittee(CommuneScoped):
         ]
 
     def __str__(self) -> str:
-        return f"Ban chỉ đạo {self.commune} ({self.decision_number})"
+        return gettext("Ban chỉ đạo %(commune)s (%(number)s)") % {
+            "commune": self.commune,
+            "number": self.decision_number,
+        }
 
     def get_absolute_url(self) -> str:
         return reverse("registry:committee_detail", args=[self.pk])
@@ -332,7 +343,7 @@ class Hosted(CommuneScoped):
 
     area = models.ForeignKey(
         ResidentialArea,
-        verbose_name="khu dân cư",
+        verbose_name=_("khu dân cư"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -340,7 +351,7 @@ class Hosted(CommuneScoped):
     )
     organisation = models.ForeignKey(
         Organisation,
-        verbose_name="cơ quan, doanh nghiệp, nhà trường",
+        verbose_name=_("cơ quan, doanh nghiệp, nhà trường"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -357,51 +368,53 @@ class Hosted(CommuneScoped):
     def clean(self) -> None:
         super().clean()
         if self.area_id and self.organisation_id:
-            raise ValidationError("Chỉ chọn một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường.")
+            raise ValidationError(
+                gettext("Chỉ chọn một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường.")
+            )
         for field in ("area", "organisation"):
             host = getattr(self, field)
             if host is not None and self.commune_id and host.commune_id != self.commune_id:
-                raise ValidationError({field: "Phải thuộc xã/phường đã chọn."})
+                raise ValidationError({field: gettext("Phải thuộc xã/phường đã chọn.")})
 
 
 class Status(models.TextChoices):
-    ACTIVE = "active", "Đang hoạt động"
-    SUSPENDED = "suspended", "Tạm dừng"
-    DISSOLVED = "dissolved", "Đã giải thể"
+    ACTIVE = "active", _("Đang hoạt động")
+    SUSPENDED = "suspended", _("Tạm dừng")
+    DISSOLVED = "dissolved", _("Đã giải thể")
 
 
 class ForceType(Catalogue):
     """Pre-2024 types and the 2024 'Tổ bảo vệ an ninh, trật tự', each with its period of use."""
 
-    short_name = models.CharField("tên viết tắt", max_length=60, blank=True)
-    valid_from = models.DateField("áp dụng từ", null=True, blank=True)
-    valid_to = models.DateField("áp dụng đến", null=True, blank=True)
+    short_name = models.CharField(_("tên viết tắt"), max_length=60, blank=True)
+    valid_from = models.DateField(_("áp dụng từ"), null=True, blank=True)
+    valid_to = models.DateField(_("áp dụng đến"), null=True, blank=True)
 
     class Meta(Catalogue.Meta):
-        verbose_name = "loại lực lượng nòng cốt"
-        verbose_name_plural = "loại lực lượng nòng cốt"
+        verbose_name = _("loại lực lượng nòng cốt")
+        verbose_name_plural = pgettext_lazy("plural", "loại lực lượng nòng cốt")
 
 
 class ForceUnit(Hosted):
     """A core-force unit (board, team) and its member count; rosters are not kept here."""
 
-    name = models.CharField("tên", max_length=200)
+    name = models.CharField(_("tên"), max_length=200)
     force_type = models.ForeignKey(
-        ForceType, verbose_name="loại lực lượng", on_delete=models.PROTECT, related_name="units"
+        ForceType, verbose_name=_("loại lực lượng"), on_delete=models.PROTECT, related_name="units"
     )
-    member_count = models.PositiveIntegerField("số thành viên")
-    leader_name = models.CharField("người phụ trách", max_length=150, blank=True)
-    leader_position = models.CharField("chức vụ người phụ trách", max_length=150, blank=True)
-    established_on = models.DateField("ngày thành lập", null=True, blank=True)
-    decision_number = models.CharField("số quyết định thành lập", max_length=50, blank=True)
-    status = models.CharField("tình trạng", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    member_count = models.PositiveIntegerField(_("số thành viên"))
+    leader_name = models.CharField(_("người phụ trách"), max_length=150, blank=True)
+    leader_position = models.CharField(_("chức vụ người phụ trách"), max_length=150, blank=True)
+    established_on = models.DateField(_("ngày thành lập"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định thành lập"), max_length=50, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     name_search = _search_field("name")
 
     normalized_fields = ("name", "leader_name", "leader_position")
 
     class Meta:
-        verbose_name = "lực lượng nòng cốt"
-        verbose_name_plural = "lực lượng nòng cốt"
+        verbose_name = _("lực lượng nòng cốt")
+        verbose_name_plural = pgettext_lazy("plural", "lực lượng nòng cốt")
         ordering = ["commune__code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "name"], name="force_name_unique_in_commune"),
@@ -420,45 +433,45 @@ class ForceUnit(Hosted):
 
 class ModelType(Catalogue):
     class Meta(Catalogue.Meta):
-        verbose_name = "loại mô hình tự quản"
-        verbose_name_plural = "loại mô hình tự quản"
+        verbose_name = _("loại mô hình tự quản")
+        verbose_name_plural = pgettext_lazy("plural", "loại mô hình tự quản")
 
 
 class EffectivenessClass(Catalogue):
     """The effectiveness scale of model reviews (varies by province: good/average/weak …)."""
 
-    rank = models.PositiveSmallIntegerField("bậc", help_text="1 là tốt nhất.")
+    rank = models.PositiveSmallIntegerField(_("bậc"), help_text=_("1 là tốt nhất."))
 
     class Meta(Catalogue.Meta):
-        verbose_name = "mức hiệu quả"
-        verbose_name_plural = "mức hiệu quả"
+        verbose_name = _("mức hiệu quả")
+        verbose_name_plural = pgettext_lazy("plural", "mức hiệu quả")
         ordering = ["rank"]
 
 
 class SecurityModel(Hosted):
     """Mô hình tự quản về ANTT."""
 
-    name = models.CharField("tên mô hình", max_length=255)
+    name = models.CharField(_("tên mô hình"), max_length=255)
     model_type = models.ForeignKey(
-        ModelType, verbose_name="loại mô hình", on_delete=models.PROTECT, related_name="models"
+        ModelType, verbose_name=_("loại mô hình"), on_delete=models.PROTECT, related_name="models"
     )
-    started_on = models.DateField("ngày bắt đầu", null=True, blank=True)
-    participants = models.PositiveIntegerField("số người tham gia", null=True, blank=True)
-    status = models.CharField("tình trạng", max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    started_on = models.DateField(_("ngày bắt đầu"), null=True, blank=True)
+    participants = models.PositiveIntegerField(_("số người tham gia"), null=True, blank=True)
+    status = models.CharField(_("tình trạng"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
     replicated_from = models.ForeignKey(
         "self",
-        verbose_name="nhân rộng từ mô hình",
+        verbose_name=_("nhân rộng từ mô hình"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="replicas",
     )
-    description = models.TextField("mô tả", blank=True)
+    description = models.TextField(_("mô tả"), blank=True)
     name_search = _search_field("name")
 
     class Meta:
-        verbose_name = "mô hình tự quản về ANTT"
-        verbose_name_plural = "mô hình tự quản về ANTT"
+        verbose_name = _("mô hình tự quản về ANTT")
+        verbose_name_plural = pgettext_lazy("plural", "mô hình tự quản về ANTT")
         ordering = ["commune__code", "name"]
         constraints = [
             models.UniqueConstraint(fields=["commune", "name"], name="model_name_unique_in_commune"),
@@ -477,31 +490,31 @@ class SecurityModel(Hosted):
     def clean(self) -> None:
         super().clean()
         if self.replicated_from_id and self.replicated_from_id == self.pk:
-            raise ValidationError({"replicated_from": "Mô hình không thể nhân rộng từ chính nó."})
+            raise ValidationError({"replicated_from": gettext("Mô hình không thể nhân rộng từ chính nó.")})
 
 
 class ReviewKind(models.TextChoices):
-    INTERIM = "interim", "Sơ kết"
-    FINAL = "final", "Tổng kết"
+    INTERIM = "interim", _("Sơ kết")
+    FINAL = "final", _("Tổng kết")
 
 
 class ModelReview(TimeStamped):
     model = models.ForeignKey(
-        SecurityModel, verbose_name="mô hình", on_delete=models.CASCADE, related_name="reviews"
+        SecurityModel, verbose_name=_("mô hình"), on_delete=models.CASCADE, related_name="reviews"
     )
-    reviewed_on = models.DateField("ngày đánh giá")
-    kind = models.CharField("hình thức", max_length=10, choices=ReviewKind.choices)
+    reviewed_on = models.DateField(_("ngày đánh giá"))
+    kind = models.CharField(_("hình thức"), max_length=10, choices=ReviewKind.choices)
     effectiveness = models.ForeignKey(
-        EffectivenessClass, verbose_name="mức hiệu quả", on_delete=models.PROTECT, related_name="reviews"
+        EffectivenessClass, verbose_name=_("mức hiệu quả"), on_delete=models.PROTECT, related_name="reviews"
     )
-    notes = models.TextField("ghi chú", blank=True)
+    notes = models.TextField(_("ghi chú"), blank=True)
 
     objects = ScopedManager()
     scope_path_lookup = "model__commune__path"
 
     class Meta:
-        verbose_name = "đánh giá mô hình"
-        verbose_name_plural = "đánh giá mô hình"
+        verbose_name = _("đánh giá mô hình")
+        verbose_name_plural = pgettext_lazy("plural", "đánh giá mô hình")
         ordering = ["-reviewed_on", "-pk"]
         constraints = [
             models.UniqueConstraint(fields=["model", "reviewed_on", "kind"], name="model_review_unique")

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext
 
 from accounts.roles import Action
 
@@ -73,4 +74,4 @@ def get_scoped_object_or_404(
         return qs.restrict(user, action).get(**lookup)
     except (qs.model.DoesNotExist, ValueError, TypeError, ValidationError) as exc:
         # A malformed id ("?unit=abc") is as unknown as a missing one.
-        raise Http404("Không tìm thấy hoặc bạn không có quyền truy cập.") from exc
+        raise Http404(gettext("Không tìm thấy hoặc bạn không có quyền truy cập.")) from exc

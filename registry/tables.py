@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import django_tables2 as tables
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import (
     AdministrativeUnit,
@@ -24,28 +26,28 @@ def commune_column(via: str = "commune") -> tables.Column:
         return tables.A(via).resolve(record).get_absolute_url()
 
     return tables.Column(
-        verbose_name="Xã/phường", accessor=f"{via}__full_name", linkify=link, order_by=(f"{via}__code",)
+        verbose_name=_("Xã/phường"), accessor=f"{via}__full_name", linkify=link, order_by=(f"{via}__code",)
     )
 
 
 def district_column(accessor: str = "commune__parent__name") -> tables.Column:
-    return tables.Column(verbose_name="Quận/huyện", accessor=accessor, order_by=(accessor,), default="—")
+    return tables.Column(verbose_name=_("Quận/huyện"), accessor=accessor, order_by=(accessor,), default="—")
 
 
 class RegistryTable(tables.Table):
     class Meta:
         attrs = TABLE_ATTRS
-        empty_text = "Không có dòng nào phù hợp."
+        empty_text = _("Không có dòng nào phù hợp.")
         per_page = 25
 
 
 class ResidentialAreaTable(RegistryTable):
     name = tables.Column(linkify=True, order_by=("name_search",))
-    kind = tables.Column(verbose_name="Loại")
+    kind = tables.Column(verbose_name=_("Loại"))
     commune = commune_column()
     district = district_column()
-    households = tables.Column(verbose_name="Số hộ", attrs={"td": {"class": "text-end"}})
-    is_active = tables.BooleanColumn(verbose_name="Đang tồn tại")
+    households = tables.Column(verbose_name=_("Số hộ"), attrs={"td": {"class": "text-end"}})
+    is_active = tables.BooleanColumn(verbose_name=_("Đang tồn tại"))
 
     class Meta(RegistryTable.Meta):
         model = ResidentialArea
@@ -54,9 +56,9 @@ class ResidentialAreaTable(RegistryTable):
 
 class OrganisationTable(RegistryTable):
     name = tables.Column(linkify=True, order_by=("name_search",))
-    org_type = tables.Column(verbose_name="Loại")
+    org_type = tables.Column(verbose_name=_("Loại"))
     subject = tables.BooleanColumn(
-        verbose_name="Diện công nhận",
+        verbose_name=_("Diện công nhận"),
         accessor="org_type__subject_to_certification",
         order_by=("org_type__subject_to_certification",),
     )
@@ -90,20 +92,20 @@ class HostColumn(tables.Column):
     """Where the unit or model sits: an area or organisation of the commune, or the commune itself."""
 
     def __init__(self) -> None:
-        super().__init__(verbose_name="Nơi", accessor="pk", orderable=False)
+        super().__init__(verbose_name=_("Nơi"), accessor="pk", orderable=False)
 
     def render(self, record: ForceUnit | SecurityModel) -> str:
         host = record.area or record.organisation
-        return host.name if host else "Cấp xã"
+        return host.name if host else gettext("Cấp xã")
 
 
 class ForceUnitTable(RegistryTable):
     name = tables.Column(linkify=True, order_by=("name_search",))
-    force_type = tables.Column(verbose_name="Loại lực lượng")
+    force_type = tables.Column(verbose_name=_("Loại lực lượng"))
     host = HostColumn()
     commune = commune_column()
     district = district_column()
-    member_count = tables.Column(verbose_name="Số thành viên", attrs={"td": {"class": "text-end"}})
+    member_count = tables.Column(verbose_name=_("Số thành viên"), attrs={"td": {"class": "text-end"}})
 
     class Meta(RegistryTable.Meta):
         model = ForceUnit
@@ -112,11 +114,11 @@ class ForceUnitTable(RegistryTable):
 
 class SecurityModelTable(RegistryTable):
     name = tables.Column(linkify=True, order_by=("name_search",))
-    model_type = tables.Column(verbose_name="Loại mô hình")
+    model_type = tables.Column(verbose_name=_("Loại mô hình"))
     host = HostColumn()
     commune = commune_column()
     district = district_column()
-    latest_effectiveness = tables.Column(verbose_name="Hiệu quả (lần đánh giá gần nhất)", default="—")
+    latest_effectiveness = tables.Column(verbose_name=_("Hiệu quả (lần đánh giá gần nhất)"), default="—")
 
     class Meta(RegistryTable.Meta):
         model = SecurityModel
@@ -145,7 +147,7 @@ class ModelReviewTable(RegistryTable):
 class AdministrativeUnitTable(RegistryTable):
     code = tables.Column(linkify=True)
     full_name = tables.Column(linkify=True, order_by=("name_search",))
-    parent = tables.Column(verbose_name="Đơn vị cấp trên", accessor="parent__full_name", default="—")
+    parent = tables.Column(verbose_name=_("Đơn vị cấp trên"), accessor="parent__full_name", default="—")
 
     class Meta(RegistryTable.Meta):
         model = AdministrativeUnit

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.roles import Action
 from registry import filters, forms, tables
@@ -33,7 +34,7 @@ AREAS = Entity(
     name="area",
     route="areas",
     model=ResidentialArea,
-    title="Khu dân cư",
+    title=pgettext_lazy("plural", "Khu dân cư"),
     filterset_class=filters.ResidentialAreaFilter,
     table_class=tables.ResidentialAreaTable,
     form_class=forms.ResidentialAreaForm,
@@ -44,7 +45,7 @@ ORGANISATIONS = Entity(
     route="organisations",
     model=Organisation,
     commendable=True,
-    title="Cơ quan, doanh nghiệp, nhà trường",
+    title=pgettext_lazy("plural", "Cơ quan, doanh nghiệp, nhà trường"),
     filterset_class=filters.OrganisationFilter,
     table_class=tables.OrganisationTable,
     form_class=forms.OrganisationForm,
@@ -54,7 +55,7 @@ COMMITTEES = Entity(
     name="committee",
     route="committees",
     model=SteeringCommittee,
-    title="Ban chỉ đạo",
+    title=pgettext_lazy("plural", "Ban chỉ đạo"),
     filterset_class=filters.SteeringCommitteeFilter,
     table_class=tables.SteeringCommitteeTable,
     form_class=forms.SteeringCommitteeForm,
@@ -65,7 +66,7 @@ FORCES = Entity(
     route="forces",
     model=ForceUnit,
     commendable=True,
-    title="Lực lượng nòng cốt",
+    title=pgettext_lazy("plural", "Lực lượng nòng cốt"),
     filterset_class=filters.ForceUnitFilter,
     table_class=tables.ForceUnitTable,
     form_class=forms.ForceUnitForm,
@@ -94,7 +95,7 @@ MODELS = Entity(
     route="models",
     model=SecurityModel,
     commendable=True,
-    title="Mô hình tự quản về ANTT",
+    title=pgettext_lazy("plural", "Mô hình tự quản về ANTT"),
     filterset_class=filters.SecurityModelFilter,
     table_class=tables.SecurityModelTable,
     form_class=forms.SecurityModelForm,
@@ -107,7 +108,7 @@ REVIEWS = Entity(
     name="model_review",
     route="reviews",
     model=ModelReview,
-    title="Đánh giá mô hình",
+    title=pgettext_lazy("plural", "Đánh giá mô hình"),
     filterset_class=filters.ModelReviewFilter,
     table_class=tables.ModelReviewTable,
     select_related=("model__commune__parent", "effectiveness"),
@@ -118,7 +119,7 @@ UNITS = Entity(
     name="unit",
     route="units",
     model=AdministrativeUnit,
-    title="Địa bàn (đơn vị hành chính)",
+    title=pgettext_lazy("plural", "Địa bàn (đơn vị hành chính)"),
     filterset_class=filters.AdministrativeUnitFilter,
     table_class=tables.AdministrativeUnitTable,
     select_related=("parent",),
@@ -147,7 +148,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _require_change(request: HttpRequest) -> None:
     if not request.user.can(Action.CHANGE):
-        raise PermissionDenied("Vai trò của bạn không cho phép thao tác này.")
+        raise PermissionDenied(gettext("Vai trò của bạn không cho phép thao tác này."))
 
 
 def _editable_review(request: HttpRequest, pk: int) -> ModelReview:
@@ -162,9 +163,9 @@ def _review_form(request: HttpRequest, form: forms.ModelReviewForm, model: Secur
         if form.is_valid():
             with transaction.atomic():
                 review = form.save()
-            messages.success(request, f"Đã lưu đánh giá mô hình: {review}.")
+            messages.success(request, gettext("Đã lưu đánh giá mô hình: %(review)s.") % {"review": review})
             return redirect(model)
-        messages.error(request, "Chưa lưu được đánh giá: hãy sửa các lỗi được đánh dấu bên dưới.")
+        messages.error(request, gettext("Chưa lưu được đánh giá: hãy sửa các lỗi được đánh dấu bên dưới."))
     return render(request, "registry/model_review_form.html", {"form": form, "model": model})
 
 
@@ -190,7 +191,7 @@ def model_review_delete(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         with transaction.atomic():
             review.delete()
-        messages.success(request, f"Đã xóa đánh giá mô hình: {review}.")
+        messages.success(request, gettext("Đã xóa đánh giá mô hình: %(review)s.") % {"review": review})
         return redirect(review.model)
     return render(
         request,
