@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable
 
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
@@ -24,8 +25,13 @@ def safe_cell(value: object) -> object:
 def subjects_workbook(rows: Iterable, unit: AdministrativeUnit, year: int, kind: str) -> bytes:
     workbook = Workbook(write_only=False)
     sheet = workbook.active
-    sheet.title = f"Năm {year}"
-    sheet.append([safe_cell(f"Công nhận “An toàn về ANTT” năm {year} — {KIND_LABELS[kind]} — {unit}")])
+    sheet.title = _("Năm %(year)s") % {"year": year}
+    title = _("Công nhận “An toàn về ANTT” năm %(year)s — %(kind)s — %(unit)s") % {
+        "year": year,
+        "kind": KIND_LABELS[kind],
+        "unit": unit,
+    }
+    sheet.append([safe_cell(title)])
     sheet["A1"].font = Font(bold=True)
     header = ["STT", "Tên", "Xã/phường", "Trạng thái"]
     sheet.append(header)

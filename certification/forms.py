@@ -3,11 +3,13 @@ from __future__ import annotations
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from certification.models import Criterion, CriterionAssessment, SubjectKind
 from registry.models import AdministrativeUnit
 
-MET_CHOICES = [("", "Chưa đánh giá"), ("yes", "Đạt"), ("no", "Chưa đạt")]
+MET_CHOICES = [("", _("Chưa đánh giá")), ("yes", _("Đạt")), ("no", _("Chưa đạt"))]
 
 
 def year_choices() -> list[tuple[int, int]]:
@@ -28,11 +30,11 @@ class DossierForm(_NoTagForm):
     """Self-assessment: one met / not met + note per criterion, meeting date, submission number."""
 
     meeting_date = forms.DateField(
-        label="Ngày họp đánh giá",
+        label=_("Ngày họp đánh giá"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
-    submission_number = forms.CharField(label="Số tờ trình", max_length=50, required=False)
+    submission_number = forms.CharField(label=_("Số tờ trình"), max_length=50, required=False)
 
     def __init__(
         self,
@@ -47,21 +49,21 @@ class DossierForm(_NoTagForm):
             current = assessments.get(criterion.pk)
             initial = "" if current is None or current.met is None else ("yes" if current.met else "no")
             self.fields[f"met_{criterion.pk}"] = forms.ChoiceField(
-                label=f"Tiêu chí {criterion.code}",
+                label=gettext("Tiêu chí %(code)s") % {"code": criterion.code},
                 choices=MET_CHOICES,
                 required=False,
                 initial=initial,
                 widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
             )
             self.fields[f"note_{criterion.pk}"] = forms.CharField(
-                label="Ghi chú",
+                label=_("Ghi chú"),
                 required=False,
                 initial=current.note if current else "",
                 widget=forms.Textarea(
                     attrs={
                         "rows": 1,
                         "class": "form-control form-control-sm",
-                        "aria-label": f"Ghi chú tiêu chí {criterion.code}",
+                        "aria-label": gettext("Ghi chú tiêu chí %(code)s") % {"code": criterion.code},
                     }
                 ),
             )
@@ -79,19 +81,19 @@ class DossierForm(_NoTagForm):
 
 
 class ApproveForm(_NoTagForm):
-    decision_number = forms.CharField(label="Số quyết định công nhận", max_length=50)
+    decision_number = forms.CharField(label=_("Số quyết định công nhận"), max_length=50)
     reason = forms.CharField(
-        label="Ý kiến thẩm định", required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Ý kiến thẩm định"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
 
 class ReasonForm(_NoTagForm):
-    reason = forms.CharField(label="Lý do", widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class AttachmentForm(_NoTagForm):
     file = forms.FileField(
-        label="Tệp đính kèm (PDF, PNG, JPEG)",
+        label=_("Tệp đính kèm (PDF, PNG, JPEG)"),
         widget=forms.ClearableFileInput(
             attrs={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,image/jpeg"}
         ),
@@ -99,8 +101,8 @@ class AttachmentForm(_NoTagForm):
 
 
 class RegisterFilterForm(_NoTagForm):
-    year = forms.TypedChoiceField(label="Năm", coerce=int, choices=year_choices)
-    commune = forms.ModelChoiceField(label="Xã/phường", queryset=AdministrativeUnit.objects.none())
+    year = forms.TypedChoiceField(label=_("Năm"), coerce=int, choices=year_choices)
+    commune = forms.ModelChoiceField(label=_("Xã/phường"), queryset=AdministrativeUnit.objects.none())
 
     def __init__(self, *args, communes, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -110,10 +112,13 @@ class RegisterFilterForm(_NoTagForm):
 
 class QueueFilterForm(_NoTagForm):
     commune = forms.ModelChoiceField(
-        label="Xã/phường", queryset=AdministrativeUnit.objects.none(), required=False, empty_label="Tất cả"
+        label=_("Xã/phường"),
+        queryset=AdministrativeUnit.objects.none(),
+        required=False,
+        empty_label=_("Tất cả"),
     )
     kind = forms.ChoiceField(
-        label="Đối tượng", choices=[("", "Tất cả"), *SubjectKind.choices], required=False
+        label=_("Đối tượng"), choices=[("", _("Tất cả")), *SubjectKind.choices], required=False
     )
 
     def __init__(self, *args, communes, **kwargs) -> None:
@@ -123,10 +128,10 @@ class QueueFilterForm(_NoTagForm):
 
 class BatchApproveForm(_NoTagForm):
     records = forms.TypedMultipleChoiceField(
-        coerce=int, choices=[], error_messages={"required": "Chưa chọn hồ sơ nào."}
+        coerce=int, choices=[], error_messages={"required": _("Chưa chọn hồ sơ nào.")}
     )
-    decision_number = forms.CharField(label="Số quyết định công nhận", max_length=50)
-    reason = forms.CharField(label="Ý kiến thẩm định", required=False)
+    decision_number = forms.CharField(label=_("Số quyết định công nhận"), max_length=50)
+    reason = forms.CharField(label=_("Ý kiến thẩm định"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

@@ -12,17 +12,19 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from registry.models import AdministrativeUnit, Organisation, ResidentialArea, TimeStamped, UnitLevel
 from registry.scoping import ScopedManager, ScopedQuerySet
 
 
 class SubjectKind(models.TextChoices):
-    RESIDENTIAL_AREA = "residential_area", "Khu dân cư"
-    COMMUNE = "commune", "Xã, phường, thị trấn"
-    AGENCY = "agency", "Cơ quan"
-    ENTERPRISE = "enterprise", "Doanh nghiệp"
-    SCHOOL = "school", "Nhà trường, cơ sở giáo dục"
+    RESIDENTIAL_AREA = "residential_area", _("Khu dân cư")
+    COMMUNE = "commune", _("Xã, phường, thị trấn")
+    AGENCY = "agency", _("Cơ quan")
+    ENTERPRISE = "enterprise", _("Doanh nghiệp")
+    SCHOOL = "school", _("Nhà trường, cơ sở giáo dục")
 
 
 ORGANISATION_KINDS = (SubjectKind.AGENCY, SubjectKind.ENTERPRISE, SubjectKind.SCHOOL)
@@ -36,14 +38,14 @@ def assessment_period(kind: str, year: int) -> tuple[datetime.date, datetime.dat
 
 
 class CriteriaSet(TimeStamped):
-    subject_kind = models.CharField("đối tượng", max_length=20, choices=SubjectKind.choices)
-    year = models.PositiveSmallIntegerField("năm")
-    name = models.CharField("tên bộ tiêu chí", max_length=255)
-    legal_basis = models.CharField("căn cứ", max_length=255, default="Thông tư 124/2021/TT-BCA")
+    subject_kind = models.CharField(_("đối tượng"), max_length=20, choices=SubjectKind.choices)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    name = models.CharField(_("tên bộ tiêu chí"), max_length=255)
+    legal_basis = models.CharField(_("căn cứ"), max_length=255, default="Thông tư 124/2021/TT-BCA")
 
     class Meta:
-        verbose_name = "bộ tiêu chí"
-        verbose_name_plural = "bộ tiêu chí"
+        verbose_name = _("bộ tiêu chí")
+        verbose_name_plural = pgettext_lazy("plural", "bộ tiêu chí")
         ordering = ["-year", "subject_kind"]
         constraints = [
             models.UniqueConstraint(fields=["subject_kind", "year"], name="criteria_set_per_kind_year")
@@ -62,20 +64,24 @@ class CriteriaSet(TimeStamped):
 
 class Criterion(TimeStamped):
     criteria_set = models.ForeignKey(
-        CriteriaSet, verbose_name="bộ tiêu chí", on_delete=models.CASCADE, related_name="criteria"
+        CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE, related_name="criteria"
     )
-    code = models.CharField("mã", max_length=20)
-    text = models.TextField("nội dung")
-    order = models.PositiveSmallIntegerField("thứ tự", default=0)
+    code = models.CharField(_("mã"), max_length=20)
+    text = models.TextField(_("nội dung"))
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
     confirmed = models.BooleanField(
-        "nội dung đã đối chiếu văn bản", default=True, help_text="Bỏ chọn khi câu chữ chưa được xác nhận."
+        _("nội dung đã đối chiếu văn bản"),
+        default=True,
+        help_text=_("Bỏ chọn khi câu chữ chưa được xác nhận."),
     )
     computed = models.BooleanField(
-        "tính tự động từ sổ đăng ký", default=False, help_text="Ví dụ: 100% đăng ký và ≥70% được công nhận."
+        _("tính tự động từ sổ đăng ký"),
+        default=False,
+        help_text=_("Ví dụ: 100% đăng ký và ≥70% được công nhận."),
     )
     province = models.ForeignKey(
         AdministrativeUnit,
-        verbose_name="tiêu chí riêng của tỉnh",
+        verbose_name=_("tiêu chí riêng của tỉnh"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -84,8 +90,8 @@ class Criterion(TimeStamped):
     )
 
     class Meta:
-        verbose_name = "tiêu chí"
-        verbose_name_plural = "tiêu chí"
+        verbose_name = _("tiêu chí")
+        verbose_name_plural = pgettext_lazy("plural", "tiêu chí")
         ordering = ["criteria_set", "order", "code"]
         constraints = [models.UniqueConstraint(fields=["criteria_set", "code"], name="criterion_code_unique")]
 
@@ -94,14 +100,14 @@ class Criterion(TimeStamped):
 
 
 class State(models.TextChoices):
-    REGISTERED = "registered", "Đã đăng ký"
-    SUBMITTED = "submitted", "Đã nộp hồ sơ"
-    APPROVED = "approved", "Đạt (đã công nhận)"
-    REJECTED = "rejected", "Chưa đạt / trả lại"
-    REVOKED = "revoked", "Đã thu hồi công nhận"
+    REGISTERED = "registered", _("Đã đăng ký")
+    SUBMITTED = "submitted", _("Đã nộp hồ sơ")
+    APPROVED = "approved", _("Đạt (đã công nhận)")
+    REJECTED = "rejected", _("Chưa đạt / trả lại")
+    REVOKED = "revoked", _("Đã thu hồi công nhận")
 
 
-# Allowed moves; anything else is refused by the services with a Vietnamese message.
+# Allowed moves; anything else is refused by the services with a translated message.
 TRANSITIONS: dict[str, frozenset[str]] = {
     State.REGISTERED: frozenset({State.SUBMITTED}),
     State.SUBMITTED: frozenset({State.APPROVED, State.REJECTED}),
@@ -126,14 +132,14 @@ class CertificationRecord(TimeStamped):
 
     commune = models.ForeignKey(
         AdministrativeUnit,
-        verbose_name="xã/phường",
+        verbose_name=_("xã/phường"),
         on_delete=models.PROTECT,
         limit_choices_to={"level": UnitLevel.COMMUNE},
         related_name="certification_records",
     )
     area = models.ForeignKey(
         ResidentialArea,
-        verbose_name="khu dân cư",
+        verbose_name=_("khu dân cư"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -141,37 +147,39 @@ class CertificationRecord(TimeStamped):
     )
     organisation = models.ForeignKey(
         Organisation,
-        verbose_name="cơ quan, doanh nghiệp, nhà trường",
+        verbose_name=_("cơ quan, doanh nghiệp, nhà trường"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="certification_records",
     )
-    subject_kind = models.CharField("đối tượng", max_length=20, choices=SubjectKind.choices, editable=False)
-    year = models.PositiveSmallIntegerField("năm")
-    period_start = models.DateField("kỳ đánh giá từ")
-    period_end = models.DateField("kỳ đánh giá đến")
-    state = models.CharField("trạng thái", max_length=20, choices=State.choices, default=State.REGISTERED)
-    registered_on = models.DateField("ngày đăng ký")
-    meeting_date = models.DateField("ngày họp đánh giá", null=True, blank=True)
-    submission_number = models.CharField("số tờ trình", max_length=50, blank=True)
+    subject_kind = models.CharField(
+        _("đối tượng"), max_length=20, choices=SubjectKind.choices, editable=False
+    )
+    year = models.PositiveSmallIntegerField(_("năm"))
+    period_start = models.DateField(_("kỳ đánh giá từ"))
+    period_end = models.DateField(_("kỳ đánh giá đến"))
+    state = models.CharField(_("trạng thái"), max_length=20, choices=State.choices, default=State.REGISTERED)
+    registered_on = models.DateField(_("ngày đăng ký"))
+    meeting_date = models.DateField(_("ngày họp đánh giá"), null=True, blank=True)
+    submission_number = models.CharField(_("số tờ trình"), max_length=50, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    submitted_at = models.DateTimeField("nộp lúc", null=True, blank=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField("quyết định lúc", null=True, blank=True)
-    decision_number = models.CharField("số quyết định công nhận", max_length=50, blank=True)
-    reason = models.TextField("lý do (trả lại / thu hồi)", blank=True)
+    decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
+    decision_number = models.CharField(_("số quyết định công nhận"), max_length=50, blank=True)
+    reason = models.TextField(_("lý do (trả lại / thu hồi)"), blank=True)
 
     objects = CertificationRecordQuerySet.as_manager()
     scope_path_lookup = "commune__path"
 
     class Meta:
-        verbose_name = "hồ sơ công nhận “An toàn về ANTT”"
-        verbose_name_plural = "hồ sơ công nhận “An toàn về ANTT”"
+        verbose_name = _("hồ sơ công nhận “An toàn về ANTT”")
+        verbose_name_plural = pgettext_lazy("plural", "hồ sơ công nhận “An toàn về ANTT”")
         ordering = ["-year", "commune__code", "subject_kind", "pk"]
         constraints = [
             models.UniqueConstraint(
@@ -230,20 +238,20 @@ class CertificationRecord(TimeStamped):
 class CriterionAssessment(models.Model):
     record = models.ForeignKey(CertificationRecord, on_delete=models.CASCADE, related_name="assessments")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="assessments")
-    met = models.BooleanField("đạt", null=True)
-    note = models.TextField("ghi chú", blank=True)
+    met = models.BooleanField(_("đạt"), null=True)
+    note = models.TextField(_("ghi chú"), blank=True)
 
     objects = ScopedManager()
     scope_path_lookup = "record__commune__path"
 
     class Meta:
-        verbose_name = "đánh giá tiêu chí"
-        verbose_name_plural = "đánh giá tiêu chí"
+        verbose_name = _("đánh giá tiêu chí")
+        verbose_name_plural = pgettext_lazy("plural", "đánh giá tiêu chí")
         ordering = ["criterion__order"]
         constraints = [models.UniqueConstraint(fields=["record", "criterion"], name="assessment_unique")]
 
     def __str__(self) -> str:
-        return f"{self.criterion.code}: {'đạt' if self.met else 'chưa đạt'}"
+        return f"{self.criterion.code}: {gettext('đạt') if self.met else gettext('chưa đạt')}"
 
 
 class Transition(models.Model):
@@ -260,8 +268,8 @@ class Transition(models.Model):
     scope_path_lookup = "record__commune__path"
 
     class Meta:
-        verbose_name = "bước xử lý hồ sơ"
-        verbose_name_plural = "bước xử lý hồ sơ"
+        verbose_name = _("bước xử lý hồ sơ")
+        verbose_name_plural = pgettext_lazy("plural", "bước xử lý hồ sơ")
         ordering = ["at", "pk"]
 
     def __str__(self) -> str:
@@ -271,7 +279,7 @@ class Transition(models.Model):
 class Attachment(models.Model):
     record = models.ForeignKey(CertificationRecord, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(upload_to="certification/%Y/")
-    original_name = models.CharField("tên tệp gốc", max_length=255)
+    original_name = models.CharField(_("tên tệp gốc"), max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -281,8 +289,8 @@ class Attachment(models.Model):
     scope_path_lookup = "record__commune__path"
 
     class Meta:
-        verbose_name = "tệp đính kèm"
-        verbose_name_plural = "tệp đính kèm"
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = pgettext_lazy("plural", "tệp đính kèm")
         ordering = ["uploaded_at"]
 
     def __str__(self) -> str:

@@ -11,12 +11,14 @@ import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, Q
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Action
@@ -76,27 +78,38 @@ def subject_kind_of(subject: Subject) -> str:
         return subject.org_type.category
     if isinstance(subject, AdministrativeUnit) and subject.level == UnitLevel.COMMUNE:
         return SubjectKind.COMMUNE
-    raise CertificationError("Chỉ khu dân cư, xã/phường, cơ quan, doanh nghiệp, nhà trường được đăng ký.")
+    raise CertificationError(_("Chỉ khu dân cư, xã/phường, cơ quan, doanh nghiệp, nhà trường được đăng ký."))
 
 
 def check_eligible(subject: Subject, year: int) -> None:
     if isinstance(subject, ResidentialArea) and not subject.is_active:
-        raise CertificationError(f"Khu dân cư “{subject}” không còn tồn tại, không thể đăng ký.")
+        raise CertificationError(
+            _("Khu dân cư “%(subject)s” không còn tồn tại, không thể đăng ký.") % {"subject": subject}
+        )
     if isinstance(subject, Organisation):
         if not subject.org_type.subject_to_certification:
             raise CertificationError(
-                f"“{subject}” ({subject.org_type}) không thuộc diện công nhận “An toàn về ANTT”."
+                _("“%(subject)s” (%(type)s) không thuộc diện công nhận “An toàn về ANTT”.")
+                % {"subject": subject, "type": subject.org_type}
             )
         if not subject.is_active:
-            raise CertificationError(f"“{subject}” không còn hoạt động, không thể đăng ký.")
+            raise CertificationError(
+                _("“%(subject)s” không còn hoạt động, không thể đăng ký.") % {"subject": subject}
+            )
     if isinstance(subject, AdministrativeUnit) and not eligible_communes(year).filter(pk=subject.pk).exists():
-        raise CertificationError(f"{subject} không còn hiệu lực trong kỳ đánh giá năm {year}.")
+        raise CertificationError(
+            _("%(subject)s không còn hiệu lực trong kỳ đánh giá năm %(year)s.")
+            % {"subject": subject, "year": year}
+        )
 
 
 def check_year(year: int) -> None:
     this_year = timezone.localdate().year
     if not FIRST_YEAR <= year <= this_year + 1:
-        raise CertificationError(f"Năm {year} không hợp lệ (từ {FIRST_YEAR} đến {this_year + 1}).")
+        raise CertificationError(
+            _("Năm %(year)s không hợp lệ (từ %(first)s đến %(last)s).")
+            % {"year": year, "first": FIRST_YEAR, "last": this_year + 1}
+        )
 
 
 # --- Permission helpers --------------------------------------------------------------------------
@@ -104,13 +117,13 @@ def check_year(year: int) -> None:
 
 def _require(user: User, action: Action) -> None:
     if not user.can(action):
-        raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+        raise PermissionDenied(_("Vai trò của bạn không được thực hiện thao tác này."))
 
 
 def _require_commune_in_scope(user: User, commune: AdministrativeUnit, action: Action) -> None:
     _require(user, action)
     if not AdministrativeUnit.objects.restrict(user, action).filter(pk=commune.pk).exists():
-        raise Http404("Không tìm thấy hoặc bạn không có quyền truy cập.")
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền truy cập."))
 
 
 def _lock(record: CertificationRecord, user: User, action: Action) -> CertificationRecord:
@@ -120,12 +133,12 @@ def _lock(record: CertificationRecord, user: User, action: Action) -> Certificat
         CertificationRecord.objects.restrict(user, action).select_for_update().filter(pk=record.pk).first()
     )
     if locked is None:
-        raise Http404("Không tìm thấy hoặc bạn không có quyền truy cập.")
+        raise Http404(_("Không tìm thấy hoặc bạn không có quyền truy cập."))
     # The caller saw the record in one state; someone may have moved it meanwhile.
     if locked.state != record.state:
         raise CertificationError(
-            f"Hồ sơ đã được người khác xử lý (hiện: {locked.get_state_display()}). "
-            "Vui lòng tải lại trang để xem kết quả."
+            _("Hồ sơ đã được người khác xử lý (hiện: %(state)s). Vui lòng tải lại trang để xem kết quả.")
+            % {"state": locked.get_state_display()}
         )
     return locked
 
@@ -133,7 +146,8 @@ def _lock(record: CertificationRecord, user: User, action: Action) -> Certificat
 def _check_move(record: CertificationRecord, to_state: str) -> None:
     if to_state not in TRANSITIONS[record.state]:
         raise CertificationError(
-            f"Không thể chuyển hồ sơ từ “{record.get_state_display()}” sang “{State(to_state).label}”."
+            _("Không thể chuyển hồ sơ từ “%(from)s” sang “%(to)s”.")
+            % {"from": record.get_state_display(), "to": State(to_state).label}
         )
 
 
@@ -185,7 +199,9 @@ def register(subject: Subject, year: int, user: User) -> CertificationRecord:
         with transaction.atomic():
             record.save()
     except IntegrityError as exc:
-        raise CertificationError(f"“{subject}” đã đăng ký công nhận năm {year}.") from exc
+        raise CertificationError(
+            _("“%(subject)s” đã đăng ký công nhận năm %(year)s.") % {"subject": subject, "year": year}
+        ) from exc
     Transition.objects.create(
         record=record, from_state="", to_state=State.REGISTERED, by=user, reason="Đăng ký phấn đấu"
     )
@@ -198,7 +214,10 @@ class RegistrationReport:
     skipped: int = 0
 
     def summary(self) -> str:
-        return f"Đã đăng ký {len(self.created)} đối tượng; bỏ qua {self.skipped} đối tượng đã đăng ký trước."
+        return _("Đã đăng ký %(created)s đối tượng; bỏ qua %(skipped)s đối tượng đã đăng ký trước.") % {
+            "created": len(self.created),
+            "skipped": self.skipped,
+        }
 
 
 @transaction.atomic
@@ -206,7 +225,7 @@ def register_all_eligible(commune: AdministrativeUnit, year: int, user: User) ->
     """Register every eligible area and organisation of ``commune``, and the commune, in one go."""
     check_year(year)
     if commune.level != UnitLevel.COMMUNE:
-        raise CertificationError("Chỉ đăng ký tất cả cho một đơn vị cấp xã.")
+        raise CertificationError(_("Chỉ đăng ký tất cả cho một đơn vị cấp xã."))
     _require_commune_in_scope(user, commune, Action.CHANGE)
     # Lock the commune so that two people registering the same commune at once do not collide.
     AdministrativeUnit.objects.select_for_update().get(pk=commune.pk)
@@ -278,12 +297,19 @@ class CommuneRule:
         )
 
     def summary(self) -> str:
-        verdict = "đạt" if self.met else "chưa đạt"
-        return (
-            f"Đăng ký {self.registered}/{self.eligible}; được công nhận {self.approved}/{self.eligible} "
-            f"({format_percent(self.approved, self.eligible)}) — {verdict} "
-            f"(cần 100% đăng ký và ít nhất {COMMUNE_APPROVAL_SHARE}% được công nhận)."
-        )
+        verdict = _("đạt") if self.met else _("chưa đạt")
+        return _(
+            "Đăng ký %(registered)s/%(eligible)s; được công nhận %(approved)s/%(eligible)s "
+            "(%(percent)s) — %(verdict)s "
+            "(cần 100%% đăng ký và ít nhất %(share)s%% được công nhận)."
+        ) % {
+            "registered": self.registered,
+            "eligible": self.eligible,
+            "approved": self.approved,
+            "percent": format_percent(self.approved, self.eligible),
+            "verdict": verdict,
+            "share": COMMUNE_APPROVAL_SHARE,
+        }
 
 
 def commune_rule(commune: AdministrativeUnit, year: int) -> CommuneRule:
@@ -322,13 +348,13 @@ def save_dossier(
     record = _lock(record, user, Action.CHANGE)
     if record.state not in EDITABLE_STATES:
         raise CertificationError(
-            f"Hồ sơ đang ở trạng thái “{record.get_state_display()}”, không thể sửa."
-            + (" Cần thu hồi công nhận trước." if record.state == State.APPROVED else "")
+            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể sửa.") % {"state": record.get_state_display()}
+            + (" " + _("Cần thu hồi công nhận trước.") if record.state == State.APPROVED else "")
         )
     criteria = {c.pk: c for c in criteria_for(record)}
     unknown = set(assessments) - set(criteria)
     if unknown:
-        raise CertificationError("Tiêu chí không thuộc bộ tiêu chí của hồ sơ này.")
+        raise CertificationError(_("Tiêu chí không thuộc bộ tiêu chí của hồ sơ này."))
     rows = []
     for criterion in criteria.values():
         if criterion.computed:
@@ -358,7 +384,9 @@ def save_dossier(
 
 def _computed_value(record: CertificationRecord) -> tuple[bool, str]:
     rule = commune_rule(record.commune, record.year)
-    return rule.met, rule.summary()
+    # The summary is stored as the criterion's note: in the site's language, not the user's.
+    with translation.override(settings.LANGUAGE_CODE):
+        return rule.met, rule.summary()
 
 
 def missing_for_submission(record: CertificationRecord) -> list[str]:
@@ -366,15 +394,15 @@ def missing_for_submission(record: CertificationRecord) -> list[str]:
     problems = []
     criteria = criteria_for(record)
     if not criteria:
-        problems.append(f"chưa có bộ tiêu chí năm {record.year} cho đối tượng này")
+        problems.append(_("chưa có bộ tiêu chí năm %(year)s cho đối tượng này") % {"year": record.year})
     assessed = set(record.assessments.filter(met__isnull=False).values_list("criterion_id", flat=True))
     open_codes = [c.code for c in criteria if not c.computed and c.pk not in assessed]
     if open_codes:
-        problems.append("chưa đánh giá tiêu chí " + ", ".join(open_codes))
+        problems.append(_("chưa đánh giá tiêu chí %(codes)s") % {"codes": ", ".join(open_codes)})
     if not record.meeting_date:
-        problems.append("thiếu ngày họp đánh giá")
+        problems.append(_("thiếu ngày họp đánh giá"))
     if not record.submission_number:
-        problems.append("thiếu số tờ trình")
+        problems.append(_("thiếu số tờ trình"))
     return problems
 
 
@@ -387,11 +415,11 @@ def _submit(
     record = _lock(record, user, Action.CHANGE)
     if record.state not in from_states:
         _check_move(record, State.SUBMITTED)
-        raise CertificationError("Chỉ nộp lại được hồ sơ đã bị trả lại.")
+        raise CertificationError(_("Chỉ nộp lại được hồ sơ đã bị trả lại."))
     _check_move(record, State.SUBMITTED)
     problems = missing_for_submission(record)
     if problems:
-        raise CertificationError("Hồ sơ chưa đủ để nộp: " + "; ".join(problems) + ".")
+        raise CertificationError(_("Hồ sơ chưa đủ để nộp: %(problems)s.") % {"problems": "; ".join(problems)})
     if record.is_commune_record:
         # Freeze the computed criterion as it stands when the dossier goes to the reviewer.
         met, note = _computed_value(record)
@@ -428,10 +456,10 @@ def approve(
     record = _lock(record, user, Action.REVIEW)
     _check_move(record, State.APPROVED)
     if record.submitted_by_id == user.pk:
-        raise CertificationError("Không thể tự phê duyệt hồ sơ do chính mình nộp.")
+        raise CertificationError(_("Không thể tự phê duyệt hồ sơ do chính mình nộp."))
     decision_number = (decision_number or "").strip()
     if not decision_number:
-        raise CertificationError("Cần nhập số quyết định công nhận.")
+        raise CertificationError(_("Cần nhập số quyết định công nhận."))
     return _move(
         record,
         user,
@@ -448,7 +476,7 @@ def approve(
 def reject(record: CertificationRecord, user: User, reason: str) -> CertificationRecord:
     reason = (reason or "").strip()
     if not reason:
-        raise CertificationError("Cần nêu lý do trả lại hồ sơ.")
+        raise CertificationError(_("Cần nêu lý do trả lại hồ sơ."))
     record = _lock(record, user, Action.REVIEW)
     _check_move(record, State.REJECTED)
     return _move(
@@ -461,7 +489,7 @@ def revoke(record: CertificationRecord, user: User, reason: str) -> Certificatio
     """Withdraw a recognition (e.g. the dossier proved false); the record stays as evidence."""
     reason = (reason or "").strip()
     if not reason:
-        raise CertificationError("Cần nêu lý do thu hồi công nhận.")
+        raise CertificationError(_("Cần nêu lý do thu hồi công nhận."))
     record = _lock(record, user, Action.REVIEW)
     _check_move(record, State.REVOKED)
     return _move(record, user, State.REVOKED, reason, reason=reason)
@@ -482,7 +510,7 @@ def approve_many(
         try:
             result.approved.append(approve(record, user, reason, decision_number=decision_number))
         except (CertificationError, PermissionDenied, Http404) as exc:
-            result.failed.append((str(record.subject), str(exc) or "Không có quyền."))
+            result.failed.append((str(record.subject), str(exc) or _("Không có quyền.")))
     return result
 
 
@@ -495,7 +523,8 @@ def add_attachment(record: CertificationRecord, user: User, upload: UploadedFile
     record = _lock(record, user, Action.CHANGE)
     if record.state not in EDITABLE_STATES:
         raise CertificationError(
-            f"Hồ sơ đang ở trạng thái “{record.get_state_display()}”, không thể thêm tệp."
+            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể thêm tệp.")
+            % {"state": record.get_state_display()}
         )
     try:
         file_type = uploads.check_upload(upload)
@@ -523,7 +552,8 @@ def delete_attachment(attachment: Attachment, user: User) -> None:
     record = _lock(attachment.record, user, Action.CHANGE)
     if record.state not in EDITABLE_STATES:
         raise CertificationError(
-            f"Hồ sơ đang ở trạng thái “{record.get_state_display()}”, không thể xóa tệp."
+            _("Hồ sơ đang ở trạng thái “%(state)s”, không thể xóa tệp.")
+            % {"state": record.get_state_display()}
         )
     storage, name = attachment.file.storage, attachment.file.name
     attachment.delete()

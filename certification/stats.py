@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from django.db import models
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.models import User
 from certification.models import ORGANISATION_KINDS, CertificationRecord, State, SubjectKind
@@ -19,13 +20,14 @@ from certification.text import format_int, format_percent
 from registry.models import AdministrativeUnit
 
 ORGANISATIONS = "organisations"  # the three organisation kinds together, as reports quote them
+# Plural nouns, as a rate reads them: "950/978 khu dân cư" (residential areas).
 KIND_LABELS = {
-    SubjectKind.RESIDENTIAL_AREA: "khu dân cư",
-    SubjectKind.COMMUNE: "xã, phường, thị trấn",
-    SubjectKind.AGENCY: "cơ quan",
-    SubjectKind.ENTERPRISE: "doanh nghiệp",
-    SubjectKind.SCHOOL: "nhà trường, cơ sở giáo dục",
-    ORGANISATIONS: "cơ quan, doanh nghiệp, nhà trường",
+    SubjectKind.RESIDENTIAL_AREA: pgettext_lazy("subjects counted", "khu dân cư"),
+    SubjectKind.COMMUNE: pgettext_lazy("subjects counted", "xã, phường, thị trấn"),
+    SubjectKind.AGENCY: pgettext_lazy("subjects counted", "cơ quan"),
+    SubjectKind.ENTERPRISE: pgettext_lazy("subjects counted", "doanh nghiệp"),
+    SubjectKind.SCHOOL: pgettext_lazy("subjects counted", "nhà trường, cơ sở giáo dục"),
+    ORGANISATIONS: pgettext_lazy("subjects counted", "cơ quan, doanh nghiệp, nhà trường"),
 }
 ROW_ORDER = [
     SubjectKind.RESIDENTIAL_AREA,
@@ -46,7 +48,7 @@ class Rate:
 
     @property
     def label(self) -> str:
-        return KIND_LABELS[self.kind]
+        return str(KIND_LABELS[self.kind])
 
     @property
     def percent(self) -> str:
@@ -186,4 +188,4 @@ def subjects(unit: AdministrativeUnit, year: int, kind: str, user: User) -> mode
 
 
 def state_label(state: str | None) -> str:
-    return State(state).label if state else "Chưa đăng ký"
+    return str(State(state).label) if state else gettext("Chưa đăng ký")

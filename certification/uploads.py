@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
 
 from registry.text import normalize_text
 
@@ -47,18 +48,20 @@ def sniff(head: bytes) -> FileType | None:
 
 
 def check_upload(upload: UploadedFile) -> FileType:
-    """The file's real type, or a ValidationError in Vietnamese."""
+    """The file's real type, or a ValidationError in the user's language."""
     limit = max_upload_bytes()
     if upload.size is None or upload.size > limit:
-        raise ValidationError(f"Tệp quá lớn: tối đa {limit // (1024 * 1024) or 1} MB.")
+        raise ValidationError(_("Tệp quá lớn: tối đa %(size)s MB.") % {"size": limit // (1024 * 1024) or 1})
     if upload.size == 0:
-        raise ValidationError("Tệp rỗng.")
+        raise ValidationError(_("Tệp rỗng."))
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)
     file_type = sniff(head)
     if file_type is None:
-        raise ValidationError("Chỉ nhận tệp PDF, PNG hoặc JPEG (kiểm tra theo nội dung tệp, không theo tên).")
+        raise ValidationError(
+            _("Chỉ nhận tệp PDF, PNG hoặc JPEG (kiểm tra theo nội dung tệp, không theo tên).")
+        )
     return file_type
 
 

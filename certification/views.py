@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Action
@@ -47,7 +48,7 @@ def role_required(action: Action) -> Callable:
         @login_required
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             if not request.user.can(action):
-                raise PermissionDenied("Vai trò của bạn không được thực hiện thao tác này.")
+                raise PermissionDenied(_("Vai trò của bạn không được thực hiện thao tác này."))
             return view(request, *args, **kwargs)
 
         return wrapper
@@ -166,7 +167,7 @@ def _record_context(
 def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     # Saving the dossier needs the change right: a role without it gets 403 whatever the record.
     if request.method == "POST" and not request.user.can(Action.CHANGE):
-        raise PermissionDenied("Vai trò của bạn không được sửa hồ sơ.")
+        raise PermissionDenied(_("Vai trò của bạn không được sửa hồ sơ."))
     queryset = CertificationRecord.objects.with_subject().select_related("submitted_by", "decided_by")
     action = Action.CHANGE if request.method == "POST" else Action.VIEW
     record = get_scoped_object_or_404(queryset, request.user, action, pk=pk)
@@ -189,7 +190,7 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
             except CertificationError as exc:
                 messages.error(request, str(exc))
                 return _detail(record)
-            messages.success(request, "Đã lưu hồ sơ đánh giá.")
+            messages.success(request, _("Đã lưu hồ sơ đánh giá."))
             return _detail(record)
     return render(request, "certification/record_detail.html", _record_context(request, record, form))
 
@@ -217,7 +218,7 @@ def _act(
 @require_POST
 @role_required(Action.CHANGE)
 def record_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, Action.CHANGE, lambda r: services.submit(r, request.user), "Đã nộp hồ sơ.")
+    return _act(request, pk, Action.CHANGE, lambda r: services.submit(r, request.user), _("Đã nộp hồ sơ."))
 
 
 @require_POST
@@ -225,7 +226,7 @@ def record_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def record_approve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "Cần nhập số quyết định công nhận.")
+        messages.error(request, _("Cần nhập số quyết định công nhận."))
         record = get_scoped_object_or_404(CertificationRecord, request.user, Action.REVIEW, pk=pk)
         return (
             redirect("certification:review_queue") if request.POST.get("next") == "queue" else _detail(record)
@@ -236,7 +237,7 @@ def record_approve(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         Action.REVIEW,
         lambda r: services.approve(r, request.user, data["reason"], decision_number=data["decision_number"]),
-        "Đã công nhận đạt tiêu chuẩn “An toàn về ANTT”.",
+        _("Đã công nhận đạt tiêu chuẩn “An toàn về ANTT”."),
     )
 
 
@@ -245,7 +246,7 @@ def record_approve(request: HttpRequest, pk: int) -> HttpResponse:
 def record_reject(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
     return _act(
-        request, pk, Action.REVIEW, lambda r: services.reject(r, request.user, reason), "Đã trả lại hồ sơ."
+        request, pk, Action.REVIEW, lambda r: services.reject(r, request.user, reason), _("Đã trả lại hồ sơ.")
     )
 
 
@@ -258,7 +259,7 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         pk,
         Action.REVIEW,
         lambda r: services.revoke(r, request.user, reason),
-        "Đã thu hồi công nhận.",
+        _("Đã thu hồi công nhận."),
     )
 
 
@@ -303,14 +304,18 @@ def register(request: HttpRequest) -> HttpResponse:
                 AdministrativeUnit, user, Action.CHANGE, pk=subject_pk, level="commune"
             )
         else:
-            raise Http404("Không rõ đối tượng.")
+            raise Http404(_("Không rõ đối tượng."))
         try:
             record = services.register(subject, year, user)
         except CertificationError as exc:
             messages.error(request, str(exc))
             commune_pk = subject.pk if kind == "commune" else subject.commune_id
             return redirect(f"{reverse('certification:register')}?year={year}&commune={commune_pk}")
-        messages.success(request, f"Đã đăng ký “{subject}” phấn đấu đạt tiêu chuẩn năm {year}.")
+        messages.success(
+            request,
+            _("Đã đăng ký “%(subject)s” phấn đấu đạt tiêu chuẩn năm %(year)s.")
+            % {"subject": subject, "year": year},
+        )
         return _detail(record)
 
     communes = _editable_communes(user)
@@ -359,14 +364,14 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_scoped_object_or_404(CertificationRecord, request.user, Action.CHANGE, pk=pk)
     form = AttachmentForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "Chưa chọn tệp để tải lên.")
+        messages.error(request, _("Chưa chọn tệp để tải lên."))
         return _detail(record)
     try:
         attachment = services.add_attachment(record, request.user, form.cleaned_data["file"])
     except CertificationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, f"Đã đính kèm “{attachment.original_name}”.")
+        messages.success(request, _("Đã đính kèm “%(name)s”.") % {"name": attachment.original_name})
     return _detail(record)
 
 
@@ -376,7 +381,7 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     try:
         handle = attachment.file.open("rb")
     except FileNotFoundError as exc:
-        raise Http404("Tệp không còn trên máy chủ.") from exc
+        raise Http404(_("Tệp không còn trên máy chủ.")) from exc
     response = FileResponse(
         handle, as_attachment=True, filename=attachment.original_name, content_type=attachment.content_type
     )
@@ -395,7 +400,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     except CertificationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "Đã xóa tệp đính kèm.")
+        messages.success(request, _("Đã xóa tệp đính kèm."))
     return _detail(attachment.record)
 
 
@@ -456,11 +461,13 @@ def batch_approve(request: HttpRequest) -> HttpResponse:
     )
     missing = len(set(ids)) - len(found)
     if result.approved:
-        messages.success(request, f"Đã công nhận {len(result.approved)} hồ sơ.")
+        messages.success(request, _("Đã công nhận %(count)s hồ sơ.") % {"count": len(result.approved)})
     for subject, message in result.failed:
         messages.error(request, f"{subject}: {message}")
     if missing:
-        messages.error(request, f"{missing} hồ sơ không tìm thấy hoặc ngoài phạm vi của bạn.")
+        messages.error(
+            request, _("%(count)s hồ sơ không tìm thấy hoặc ngoài phạm vi của bạn.") % {"count": missing}
+        )
     return redirect("certification:review_queue")
 
 
@@ -478,7 +485,7 @@ def _status_unit_and_year(request: HttpRequest) -> tuple[AdministrativeUnit, int
     else:
         unit = units.visible_to(user).filter(level=UnitLevel.PROVINCE).current().order_by("code").first()
         if unit is None:
-            raise Http404("Chưa có đơn vị hành chính nào.")
+            raise Http404(_("Chưa có đơn vị hành chính nào."))
     year = _int(request.GET.get("year"))
     if year is None:
         # The latest year anything was registered in scope, so the page opens on real figures.
@@ -522,7 +529,7 @@ def _list_params(request: HttpRequest) -> tuple[AdministrativeUnit, int, str]:
     unit, year = _status_unit_and_year(request)
     kind = request.GET.get("kind", "")
     if kind not in stats.LIST_KINDS:
-        raise Http404("Không rõ loại đối tượng.")
+        raise Http404(_("Không rõ loại đối tượng."))
     return unit, year, kind
 
 
