@@ -8,6 +8,8 @@ import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from movement.models import (
     Campaign,
@@ -34,7 +36,7 @@ class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
     def __init__(self, *args: Any, path_lookup: str, **kwargs: Any) -> None:
         self.path_lookup = path_lookup
         kwargs.setdefault("queryset", _visible_units)
-        kwargs.setdefault("label", "Địa bàn")
+        kwargs.setdefault("label", _("Địa bàn"))
         super().__init__(*args, **kwargs)
 
     def filter(self, qs: QuerySet, value: AdministrativeUnit | None) -> QuerySet:
@@ -43,7 +45,7 @@ class UnitSubtreeFilter(django_filters.ModelChoiceFilter):
         return qs.filter(**{f"{self.path_lookup}__startswith": value.path})
 
 
-def _date(label: str, lookup: str) -> django_filters.DateFilter:
+def _date(label: Any, lookup: str) -> django_filters.DateFilter:
     # A campaign belongs to the period it starts in, as in the totals.
     return django_filters.DateFilter(
         label=label,
@@ -54,10 +56,12 @@ def _date(label: str, lookup: str) -> django_filters.DateFilter:
 
 
 class PlanFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Tìm (số, trích yếu)", method="search")
-    status = django_filters.ChoiceFilter(label="Tình trạng", choices=PlanStatus.choices)
-    year = django_filters.NumberFilter(label="Năm thực hiện", method="covers_year")
-    unit = UnitSubtreeFilter(path_lookup="issuing_unit__path", label="Đơn vị ban hành")
+    q = django_filters.CharFilter(label=_("Tìm (số, trích yếu)"), method="search")
+    status = django_filters.ChoiceFilter(
+        label=_("Tình trạng"), choices=[(v, _(label)) for v, label in PlanStatus.choices]
+    )
+    year = django_filters.NumberFilter(label=_("Năm thực hiện"), method="covers_year")
+    unit = UnitSubtreeFilter(path_lookup="issuing_unit__path", label=_("Đơn vị ban hành"))
 
     class Meta:
         model = Plan
@@ -72,15 +76,15 @@ class PlanFilter(django_filters.FilterSet):
 
 
 class CampaignFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Tìm (tên, đơn vị tổ chức)", method="search")
-    kind = django_filters.ModelChoiceFilter(label="Loại", queryset=CampaignKind.objects.all())
+    q = django_filters.CharFilter(label=_("Tìm (tên, đơn vị tổ chức)"), method="search")
+    kind = django_filters.ModelChoiceFilter(label=_("Loại"), queryset=CampaignKind.objects.all())
     plan = django_filters.ModelChoiceFilter(
-        label="Kế hoạch",
+        label=pgettext_lazy("filter", "Kế hoạch"),
         queryset=lambda request: Plan.objects.visible_to(request.user) if request else Plan.objects.none(),
     )
     unit = UnitSubtreeFilter(path_lookup="place__path")
-    date_from = _date("Bắt đầu từ ngày", "gte")
-    date_to = _date("Bắt đầu đến ngày", "lte")
+    date_from = _date(_("Bắt đầu từ ngày"), "gte")
+    date_to = _date(_("Bắt đầu đến ngày"), "lte")
 
     class Meta:
         model = Campaign
@@ -92,13 +96,15 @@ class CampaignFilter(django_filters.FilterSet):
 
 
 class CommendationFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label="Tìm (người, tập thể được khen, số quyết định)", method="search")
-    form = django_filters.ModelChoiceFilter(label="Hình thức", queryset=CommendationForm.objects.all())
-    year = django_filters.NumberFilter(label="Năm")
-    recipient_kind = django_filters.ChoiceFilter(label="Đối tượng", choices=RecipientKind.choices)
+    q = django_filters.CharFilter(label=_("Tìm (người, tập thể được khen, số quyết định)"), method="search")
+    form = django_filters.ModelChoiceFilter(label=_("Hình thức"), queryset=CommendationForm.objects.all())
+    year = django_filters.NumberFilter(label=_("Năm"))
+    recipient_kind = django_filters.ChoiceFilter(
+        label=_("Đối tượng"), choices=[(v, _(label)) for v, label in RecipientKind.choices]
+    )
     status = django_filters.ChoiceFilter(
-        label="Hiệu lực",
-        choices=[("effective", "Còn hiệu lực"), ("revoked", "Đã thu hồi")],
+        label=_("Hiệu lực"),
+        choices=[("effective", _("Còn hiệu lực")), ("revoked", _("Đã thu hồi"))],
         method="by_status",
     )
     unit = UnitSubtreeFilter(path_lookup="unit__path")

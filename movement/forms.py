@@ -11,6 +11,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import inlineformset_factory
+from django.utils.html import format_html
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from movement.indicators import indicator_choices
 from movement.models import (
@@ -29,13 +32,14 @@ from registry.models import AdministrativeUnit, ForceUnit, Organisation, Securit
 if TYPE_CHECKING:
     from accounts.models import User
 
-OUT_OF_SCOPE = "Lựa chọn không hợp lệ hoặc nằm ngoài phạm vi của bạn."
+# A plain string (the message id), translated where it is shown.
+OUT_OF_SCOPE = gettext_noop("Lựa chọn không hợp lệ hoặc nằm ngoài phạm vi của bạn.")
 
 
 class ScopedChoiceField(forms.ModelChoiceField):
     """A forged id outside the queryset (the user's scope) is refused with a clear message."""
 
-    default_error_messages = {"invalid_choice": OUT_OF_SCOPE}
+    default_error_messages = {"invalid_choice": _(OUT_OF_SCOPE)}
 
 
 class UnitChoiceField(ScopedChoiceField):
@@ -46,6 +50,11 @@ class UnitChoiceField(ScopedChoiceField):
 class HostedChoiceField(ScopedChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name} — {obj.commune.full_name}"
+
+
+def _translate_choices(field: forms.ChoiceField) -> None:
+    """Show a model's plain choice labels (also spreadsheet values) in the user's language."""
+    field.choices = [(value, gettext(label) if value else label) for value, label in field.choices]
 
 
 def _date_input() -> forms.DateInput:
@@ -82,6 +91,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuing_unit"].queryset = _units(user, self.instance.issuing_unit_id)
+        _translate_choices(self.fields["status"])
         self.helper = NoFormTagHelper()
 
 
@@ -96,9 +106,11 @@ class PlanTargetForm(forms.ModelForm):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["indicator"] = forms.ChoiceField(
-            label="Chỉ tiêu",
+            label=gettext("Chỉ tiêu"),
             choices=[("", "---------"), *indicators],
-            error_messages={"invalid_choice": "Chỉ tiêu “%(value)s” không có trong danh mục chỉ tiêu."},
+            error_messages={
+                "invalid_choice": gettext("Chỉ tiêu “%(value)s” không có trong danh mục chỉ tiêu.")
+            },
         )
         field = self.fields["scope_unit"]
         field.queryset = _units(user, self.instance.scope_unit_id)
@@ -118,7 +130,7 @@ class BasePlanTargetFormSet(forms.BaseInlineFormSet):
         for form in self.forms:
             year = form.cleaned_data.get("year") if form.cleaned_data else None
             if year and not form.cleaned_data.get("DELETE") and not plan.year_from <= year <= plan.year_to:
-                form.add_error("year", "Năm của chỉ tiêu phải nằm trong thời kỳ kế hoạch.")
+                form.add_error("year", gettext("Năm của chỉ tiêu phải nằm trong thời kỳ kế hoạch."))
 
 
 PlanTargetFormSet = inlineformset_factory(
@@ -173,7 +185,7 @@ class CampaignResultForm(forms.ModelForm):
     def clean_value(self) -> Any:
         value = self.cleaned_data["value"]
         if value is not None and value < 0:
-            raise ValidationError("Giá trị không được âm.")
+            raise ValidationError(gettext("Giá trị không được âm."))
         return value
 
 
@@ -227,7 +239,7 @@ class CommendationEditForm(forms.ModelForm):
             "organisation": HostedChoiceField,
         }
         help_texts = {
-            "unit": "Tập thể chọn trong sổ đăng ký thì lấy theo xã/phường của tập thể đó.",
+            "unit": _("Tập thể chọn trong sổ đăng ký thì lấy theo xã/phường của tập thể đó."),
         }
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -235,6 +247,7 @@ class CommendationEditForm(forms.ModelForm):
         self.fields["form"].queryset = CommendationForm.objects.filter(is_active=True)
         self.fields["unit"].queryset = _units(user, self.instance.unit_id)
         self.fields["unit"].required = False
+        _translate_choices(self.fields["recipient_kind"])
         for name, model in (
             ("security_model", SecurityModel),
             ("force_unit", ForceUnit),
@@ -244,16 +257,21 @@ class CommendationEditForm(forms.ModelForm):
         self.helper = NoFormTagHelper()
         self.helper.layout = Layout(
             Fieldset(
-                "Quyết định",
+                gettext("Quyết định"),
                 Row(Column("form"), Column("authority")),
                 Row(Column("decision_number"), Column("decision_date"), Column("year")),
                 "event",
             ),
             Fieldset(
-                "Tập thể, cá nhân được khen thưởng",
+                gettext("Tập thể, cá nhân được khen thưởng"),
                 HTML(
-                    '<p class="small text-muted">Tập thể: chọn một mô hình, lực lượng hoặc cơ quan trong sổ '
-                    "đăng ký, hoặc nhập tên tập thể và chọn địa bàn. Cá nhân: chỉ họ tên và chức vụ.</p>"
+                    format_html(
+                        '<p class="small text-muted">{}</p>',
+                        gettext(
+                            "Tập thể: chọn một mô hình, lực lượng hoặc cơ quan trong sổ đăng ký, hoặc nhập "
+                            "tên tập thể và chọn địa bàn. Cá nhân: chỉ họ tên và chức vụ."
+                        ),
+                    )
                 ),
                 "recipient_kind",
                 Row(Column("security_model"), Column("force_unit"), Column("organisation")),
@@ -270,7 +288,7 @@ class CommendationEditForm(forms.ModelForm):
             data["unit"] = links[0].commune
             self.instance.unit = links[0].commune
         elif not data.get("unit") and "unit" not in self.errors:
-            self.add_error("unit", "Chọn địa bàn của tập thể, cá nhân được khen thưởng.")
+            self.add_error("unit", gettext("Chọn địa bàn của tập thể, cá nhân được khen thưởng."))
         if data.get("recipient_kind") == RecipientKind.COLLECTIVE:
             data["recipient_position"] = ""  # a position belongs to a person only
         return data
@@ -278,7 +296,7 @@ class CommendationEditForm(forms.ModelForm):
 
 class RevokeForm(forms.Form):
     reason = forms.CharField(
-        label="Lý do thu hồi", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, strip=True
+        label=_("Lý do thu hồi"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000, strip=True
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -287,11 +305,11 @@ class RevokeForm(forms.Form):
 
 
 class PeriodForm(forms.Form):
-    date_from = forms.DateField(label="Từ ngày", required=False, widget=_date_input())
-    date_to = forms.DateField(label="Đến ngày", required=False, widget=_date_input())
+    date_from = forms.DateField(label=_("Từ ngày"), required=False, widget=_date_input())
+    date_to = forms.DateField(label=_("Đến ngày"), required=False, widget=_date_input())
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
-            raise ValidationError("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")
+            raise ValidationError(gettext("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))
         return data

@@ -18,6 +18,9 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, Sum
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 from certification.models import State
 from registry.models import (
@@ -41,8 +44,8 @@ Compute = Callable[[AdministrativeUnit, int, int | None], Decimal]
 @dataclass(frozen=True)
 class Indicator:
     code: str
-    label: str
-    unit: str
+    label: str | Promise
+    unit: str | Promise
     compute: Compute
     # Flow indicators add up over the plan's years when a target has no year of its own.
     cumulative: bool = False
@@ -159,40 +162,55 @@ def campaign_metric(metric_code: str) -> Compute:
     return compute
 
 
+# Units of measure are translated in their own context: "mô hình" is also a field's name.
+MODELS_UNIT = pgettext_lazy("unit of measure", "mô hình")
+
 _STATIC = [
-    Indicator("models_active", "Mô hình tự quản về ANTT đang hoạt động", "mô hình", models_active),
-    Indicator("models_new", "Mô hình tự quản về ANTT xây dựng mới", "mô hình", models_new, cumulative=True),
-    Indicator("forces_units", "Tổ, đội lực lượng nòng cốt đang hoạt động", "tổ, đội", forces_units),
-    Indicator("forces_members", "Thành viên lực lượng nòng cốt", "người", forces_members),
-    Indicator("committees_rate", "Xã, phường có Ban chỉ đạo đang hoạt động", "%", committees_rate),
+    Indicator("models_active", _("Mô hình tự quản về ANTT đang hoạt động"), MODELS_UNIT, models_active),
+    Indicator(
+        "models_new", _("Mô hình tự quản về ANTT xây dựng mới"), MODELS_UNIT, models_new, cumulative=True
+    ),
+    Indicator(
+        "forces_units",
+        _("Tổ, đội lực lượng nòng cốt đang hoạt động"),
+        pgettext_lazy("unit of measure", "tổ, đội"),
+        forces_units,
+    ),
+    Indicator(
+        "forces_members",
+        _("Thành viên lực lượng nòng cốt"),
+        pgettext_lazy("unit of measure", "người"),
+        forces_members,
+    ),
+    Indicator("committees_rate", _("Xã, phường có Ban chỉ đạo đang hoạt động"), "%", committees_rate),
     Indicator(
         "cert_rate_residential_area",
-        "Khu dân cư được công nhận “An toàn về ANTT”",
+        _("Khu dân cư được công nhận “An toàn về ANTT”"),
         "%",
         cert_rate_residential_area,
     ),
-    Indicator("cert_rate_commune", "Xã, phường được công nhận “An toàn về ANTT”", "%", cert_rate_commune),
+    Indicator("cert_rate_commune", _("Xã, phường được công nhận “An toàn về ANTT”"), "%", cert_rate_commune),
     Indicator(
         "cert_rate_agency",
-        "Cơ quan được công nhận “An toàn về ANTT”",
+        _("Cơ quan được công nhận “An toàn về ANTT”"),
         "%",
         _organisation_rate(OrganisationCategory.AGENCY),
     ),
     Indicator(
         "cert_rate_enterprise",
-        "Doanh nghiệp được công nhận “An toàn về ANTT”",
+        _("Doanh nghiệp được công nhận “An toàn về ANTT”"),
         "%",
         _organisation_rate(OrganisationCategory.ENTERPRISE),
     ),
     Indicator(
         "cert_rate_school",
-        "Nhà trường, cơ sở giáo dục được công nhận “An toàn về ANTT”",
+        _("Nhà trường, cơ sở giáo dục được công nhận “An toàn về ANTT”"),
         "%",
         _organisation_rate(OrganisationCategory.SCHOOL),
     ),
     Indicator(
         "cert_rate_organisation",
-        "Cơ quan, doanh nghiệp, nhà trường được công nhận “An toàn về ANTT”",
+        _("Cơ quan, doanh nghiệp, nhà trường được công nhận “An toàn về ANTT”"),
         "%",
         _organisation_rate(*OrganisationCategory.values),
     ),
@@ -200,10 +218,14 @@ _STATIC = [
 INDICATORS: dict[str, Indicator] = {indicator.code: indicator for indicator in _STATIC}
 
 
+def _metric_label(name: str) -> str:
+    return gettext("Kết quả đợt vận động: %(name)s") % {"name": name}
+
+
 def _metric_indicator(code: str, name: str, unit: str) -> Indicator:
     return Indicator(
         f"{CAMPAIGN_METRIC_PREFIX}{code}",
-        f"Kết quả đợt vận động: {name}",
+        _metric_label(name),
         unit,
         campaign_metric(code),
         cumulative=True,
@@ -234,13 +256,15 @@ def indicator_choices() -> list[tuple[str, str]]:
 
     choices = [(i.code, f"{i.label} ({i.unit})") for i in _STATIC]
     for code, name, unit in ResultMetric.objects.filter(is_active=True).values_list("code", "name", "unit"):
-        choices.append((f"{CAMPAIGN_METRIC_PREFIX}{code}", f"Kết quả đợt vận động: {name} ({unit})"))
+        choices.append((f"{CAMPAIGN_METRIC_PREFIX}{code}", f"{_metric_label(name)} ({unit})"))
     return choices
 
 
 def validate_indicator_code(code: str) -> None:
     if code not in resolve_indicators([code]):
-        raise ValidationError({"indicator": f"Chỉ tiêu “{code}” không có trong danh mục chỉ tiêu."})
+        raise ValidationError(
+            {"indicator": gettext("Chỉ tiêu “%(value)s” không có trong danh mục chỉ tiêu.") % {"value": code}}
+        )
 
 
 def compute(code: str, unit: AdministrativeUnit, year: int, first_year: int | None = None) -> Decimal:

@@ -13,6 +13,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
 from registry.models import (
@@ -29,11 +31,13 @@ from registry.scoping import ScopedManager, ScopedQuerySet
 from registry.text import folded
 
 
+# The labels of these choices are also the values of spreadsheet cells (import and export), so
+# they stay plain Vietnamese here and are translated where pages show them.
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", "Dự thảo"
-    IN_FORCE = "in_force", "Đang thực hiện"
-    COMPLETED = "completed", "Đã hoàn thành"
-    CANCELLED = "cancelled", "Đã hủy"
+    DRAFT = "draft", gettext_noop("Dự thảo")
+    IN_FORCE = "in_force", gettext_noop("Đang thực hiện")
+    COMPLETED = "completed", gettext_noop("Đã hoàn thành")
+    CANCELLED = "cancelled", gettext_noop("Đã hủy")
 
 
 class PlanQuerySet(ScopedQuerySet):
@@ -53,19 +57,21 @@ class PlanQuerySet(ScopedQuerySet):
 
 
 class Plan(NormalizedTextMixin, TimeStamped):
-    number = models.CharField("số, ký hiệu", max_length=50, help_text="Ví dụ: 747/KH-CAT")
-    title = models.CharField("trích yếu", max_length=500)
+    number = models.CharField(_("số, ký hiệu"), max_length=50, help_text=_("Ví dụ: 747/KH-CAT"))
+    title = models.CharField(_("trích yếu"), max_length=500)
     issuing_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name="đơn vị ban hành", on_delete=models.PROTECT, related_name="plans"
+        AdministrativeUnit, verbose_name=_("đơn vị ban hành"), on_delete=models.PROTECT, related_name="plans"
     )
-    issuer = models.CharField("cơ quan ban hành", max_length=255, blank=True, help_text="Ví dụ: Công an tỉnh")
-    issued_on = models.DateField("ngày ban hành")
-    year_from = models.PositiveSmallIntegerField("từ năm")
-    year_to = models.PositiveSmallIntegerField("đến năm")
+    issuer = models.CharField(
+        _("cơ quan ban hành"), max_length=255, blank=True, help_text=_("Ví dụ: Công an tỉnh")
+    )
+    issued_on = models.DateField(_("ngày ban hành"))
+    year_from = models.PositiveSmallIntegerField(_("từ năm"))
+    year_to = models.PositiveSmallIntegerField(_("đến năm"))
     status = models.CharField(
-        "tình trạng", max_length=20, choices=PlanStatus.choices, default=PlanStatus.IN_FORCE
+        _("tình trạng"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.IN_FORCE
     )
-    summary = models.TextField("nội dung chính", blank=True)
+    summary = models.TextField(_("nội dung chính"), blank=True)
     title_search = models.GeneratedField(
         expression=folded("title"), output_field=models.CharField(max_length=500), db_persist=True
     )
@@ -75,14 +81,14 @@ class Plan(NormalizedTextMixin, TimeStamped):
     normalized_fields = ("number", "title", "issuer")
 
     class Meta:
-        verbose_name = "kế hoạch"
-        verbose_name_plural = "kế hoạch"
+        verbose_name = _("kế hoạch")
+        verbose_name_plural = _("kế hoạch")
         ordering = ["-issued_on", "number"]
         constraints = [
             models.UniqueConstraint(
                 fields=["issuing_unit", "number"],
                 name="plan_number_unique_per_unit",
-                violation_error_message="Đơn vị này đã có kế hoạch cùng số, ký hiệu.",
+                violation_error_message=_("Đơn vị này đã có kế hoạch cùng số, ký hiệu."),
             ),
             models.CheckConstraint(
                 condition=models.Q(year_to__gte=models.F("year_from")), name="plan_years_ordered"
@@ -101,7 +107,7 @@ class Plan(NormalizedTextMixin, TimeStamped):
 
     def clean(self) -> None:
         if self.year_from and self.year_to and self.year_to < self.year_from:
-            raise ValidationError({"year_to": "Năm kết thúc phải bằng hoặc sau năm bắt đầu."})
+            raise ValidationError({"year_to": gettext("Năm kết thúc phải bằng hoặc sau năm bắt đầu.")})
 
 
 class Comparator(models.TextChoices):
@@ -112,29 +118,31 @@ class Comparator(models.TextChoices):
 class PlanTarget(models.Model):
     """A plan's target: an indicator measured over a unit (and its subtree), compared with a value."""
 
-    plan = models.ForeignKey(Plan, verbose_name="kế hoạch", on_delete=models.CASCADE, related_name="targets")
-    indicator = models.CharField("chỉ tiêu", max_length=50, help_text="Mã chỉ tiêu tính từ sổ đăng ký.")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets"
+    )
+    indicator = models.CharField(_("chỉ tiêu"), max_length=50, help_text=_("Mã chỉ tiêu tính từ sổ đăng ký."))
     scope_unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name="địa bàn", on_delete=models.PROTECT, related_name="+"
+        AdministrativeUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="+"
     )
     comparator = models.CharField(
-        "so sánh", max_length=3, choices=Comparator.choices, default=Comparator.AT_LEAST
+        _("so sánh"), max_length=3, choices=Comparator.choices, default=Comparator.AT_LEAST
     )
-    value = models.DecimalField("giá trị mục tiêu", max_digits=12, decimal_places=2)
+    value = models.DecimalField(_("giá trị mục tiêu"), max_digits=12, decimal_places=2)
     year = models.PositiveSmallIntegerField(
-        "năm",
+        _("năm"),
         null=True,
         blank=True,
-        help_text="Trống: cả thời kỳ kế hoạch (chỉ tiêu cộng dồn) hoặc năm cuối (chỉ tiêu thời điểm).",
+        help_text=_("Trống: cả thời kỳ kế hoạch (chỉ tiêu cộng dồn) hoặc năm cuối (chỉ tiêu thời điểm)."),
     )
-    note = models.CharField("ghi chú", max_length=255, blank=True)
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     objects = ScopedManager()
     scope_path_lookup = "plan__issuing_unit__path"
 
     class Meta:
-        verbose_name = "chỉ tiêu kế hoạch"
-        verbose_name_plural = "chỉ tiêu kế hoạch"
+        verbose_name = _("chỉ tiêu kế hoạch")
+        verbose_name_plural = _("chỉ tiêu kế hoạch")
         ordering = ["plan", "pk"]
 
     def __str__(self) -> str:
@@ -146,47 +154,47 @@ class PlanTarget(models.Model):
         if self.indicator:
             validate_indicator_code(self.indicator)
         if self.year and self.plan_id and not (self.plan.year_from <= self.year <= self.plan.year_to):
-            raise ValidationError({"year": "Năm của chỉ tiêu phải nằm trong thời kỳ kế hoạch."})
+            raise ValidationError({"year": gettext("Năm của chỉ tiêu phải nằm trong thời kỳ kế hoạch.")})
 
 
 class CampaignKind(Catalogue):
     class Meta(Catalogue.Meta):
-        verbose_name = "loại đợt vận động, sự kiện"
-        verbose_name_plural = "loại đợt vận động, sự kiện"
+        verbose_name = _("loại đợt vận động, sự kiện")
+        verbose_name_plural = _("loại đợt vận động, sự kiện")
 
 
 class ResultMetric(Catalogue):
     """A measured result of campaigns: sessions held, attendance, leaflets, guns handed in …"""
 
-    code = models.SlugField("mã", max_length=50, unique=True)
-    unit = models.CharField("đơn vị tính", max_length=30, help_text="buổi, lượt, tờ, khẩu, viên, kg …")
+    code = models.SlugField(_("mã"), max_length=50, unique=True)
+    unit = models.CharField(_("đơn vị tính"), max_length=30, help_text=_("buổi, lượt, tờ, khẩu, viên, kg …"))
 
     class Meta(Catalogue.Meta):
-        verbose_name = "chỉ số kết quả"
-        verbose_name_plural = "chỉ số kết quả"
+        verbose_name = _("chỉ số kết quả")
+        verbose_name_plural = _("chỉ số kết quả")
 
 
 class Campaign(NormalizedTextMixin, TimeStamped):
     kind = models.ForeignKey(
-        CampaignKind, verbose_name="loại", on_delete=models.PROTECT, related_name="campaigns"
+        CampaignKind, verbose_name=_("loại"), on_delete=models.PROTECT, related_name="campaigns"
     )
-    name = models.CharField("tên đợt vận động, sự kiện", max_length=255)
+    name = models.CharField(_("tên đợt vận động, sự kiện"), max_length=255)
     plan = models.ForeignKey(
         Plan,
-        verbose_name="theo kế hoạch",
+        verbose_name=_("theo kế hoạch"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="campaigns",
     )
-    start_date = models.DateField("từ ngày")
-    end_date = models.DateField("đến ngày")
+    start_date = models.DateField(_("từ ngày"))
+    end_date = models.DateField(_("đến ngày"))
     place = models.ForeignKey(
-        AdministrativeUnit, verbose_name="địa bàn", on_delete=models.PROTECT, related_name="campaigns"
+        AdministrativeUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="campaigns"
     )
-    organisers = models.CharField("đơn vị tổ chức", max_length=500, blank=True)
-    participants = models.PositiveIntegerField("số người tham gia", null=True, blank=True)
-    description = models.TextField("nội dung", blank=True)
+    organisers = models.CharField(_("đơn vị tổ chức"), max_length=500, blank=True)
+    participants = models.PositiveIntegerField(_("số người tham gia"), null=True, blank=True)
+    description = models.TextField(_("nội dung"), blank=True)
     name_search = models.GeneratedField(
         expression=folded("name"), output_field=models.CharField(max_length=255), db_persist=True
     )
@@ -196,8 +204,8 @@ class Campaign(NormalizedTextMixin, TimeStamped):
     normalized_fields = ("name", "organisers")
 
     class Meta:
-        verbose_name = "đợt vận động, sự kiện"
-        verbose_name_plural = "đợt vận động, sự kiện"
+        verbose_name = _("đợt vận động, sự kiện")
+        verbose_name_plural = _("đợt vận động, sự kiện")
         ordering = ["-start_date", "name"]
         constraints = [
             models.CheckConstraint(
@@ -218,28 +226,28 @@ class Campaign(NormalizedTextMixin, TimeStamped):
 
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
-            raise ValidationError({"end_date": "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."})
+            raise ValidationError({"end_date": gettext("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")})
 
 
 class CampaignResult(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
     metric = models.ForeignKey(
-        ResultMetric, verbose_name="chỉ số", on_delete=models.PROTECT, related_name="results"
+        ResultMetric, verbose_name=_("chỉ số"), on_delete=models.PROTECT, related_name="results"
     )
-    value = models.DecimalField("giá trị", max_digits=14, decimal_places=2)
+    value = models.DecimalField(_("giá trị"), max_digits=14, decimal_places=2)
 
     objects = ScopedManager()
     scope_path_lookup = "campaign__place__path"
 
     class Meta:
-        verbose_name = "kết quả"
-        verbose_name_plural = "kết quả"
+        verbose_name = _("kết quả")
+        verbose_name_plural = _("kết quả")
         ordering = ["metric__order", "metric__name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["campaign", "metric"],
                 name="campaign_result_unique",
-                violation_error_message="Mỗi chỉ số chỉ nhập một lần cho một đợt vận động.",
+                violation_error_message=_("Mỗi chỉ số chỉ nhập một lần cho một đợt vận động."),
             ),
             models.CheckConstraint(condition=models.Q(value__gte=0), name="campaign_result_not_negative"),
         ]
@@ -251,16 +259,17 @@ class CampaignResult(models.Model):
 class CommendationForm(Catalogue):
     """Ministry emulation flag, Minister's certificate of merit, … kept as data."""
 
-    level = models.PositiveSmallIntegerField("cấp", default=0, help_text="1 là cao nhất.")
+    level = models.PositiveSmallIntegerField(_("cấp"), default=0, help_text=_("1 là cao nhất."))
 
     class Meta(Catalogue.Meta):
-        verbose_name = "hình thức khen thưởng"
-        verbose_name_plural = "hình thức khen thưởng"
+        verbose_name = _("hình thức khen thưởng")
+        verbose_name_plural = _("hình thức khen thưởng")
 
 
 class RecipientKind(models.TextChoices):
-    COLLECTIVE = "collective", "Tập thể"
-    INDIVIDUAL = "individual", "Cá nhân"
+    # Plain labels: also spreadsheet cell values (see PlanStatus).
+    COLLECTIVE = "collective", gettext_noop("Tập thể")
+    INDIVIDUAL = "individual", gettext_noop("Cá nhân")
 
 
 class CommendationQuerySet(ScopedQuerySet):
@@ -271,21 +280,21 @@ class CommendationQuerySet(ScopedQuerySet):
 
 class Commendation(NormalizedTextMixin, TimeStamped):
     form = models.ForeignKey(
-        CommendationForm, verbose_name="hình thức", on_delete=models.PROTECT, related_name="commendations"
+        CommendationForm, verbose_name=_("hình thức"), on_delete=models.PROTECT, related_name="commendations"
     )
-    authority = models.CharField("cấp quyết định", max_length=255)
-    decision_number = models.CharField("số quyết định", max_length=50)
-    decision_date = models.DateField("ngày quyết định")
-    year = models.PositiveSmallIntegerField("năm")
-    event = models.CharField("sự kiện, phong trào", max_length=255, blank=True)
-    recipient_kind = models.CharField("đối tượng", max_length=20, choices=RecipientKind.choices)
+    authority = models.CharField(_("cấp quyết định"), max_length=255)
+    decision_number = models.CharField(_("số quyết định"), max_length=50)
+    decision_date = models.DateField(_("ngày quyết định"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    event = models.CharField(_("sự kiện, phong trào"), max_length=255, blank=True)
+    recipient_kind = models.CharField(_("đối tượng"), max_length=20, choices=RecipientKind.choices)
     # The unit the commendation is recorded under (scope); for a collective of the registry, its commune.
     unit = models.ForeignKey(
-        AdministrativeUnit, verbose_name="địa bàn", on_delete=models.PROTECT, related_name="commendations"
+        AdministrativeUnit, verbose_name=_("địa bàn"), on_delete=models.PROTECT, related_name="commendations"
     )
     organisation = models.ForeignKey(
         Organisation,
-        verbose_name="cơ quan, doanh nghiệp, nhà trường",
+        verbose_name=_("cơ quan, doanh nghiệp, nhà trường"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -293,7 +302,7 @@ class Commendation(NormalizedTextMixin, TimeStamped):
     )
     force_unit = models.ForeignKey(
         ForceUnit,
-        verbose_name="lực lượng",
+        verbose_name=_("lực lượng"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
@@ -301,25 +310,25 @@ class Commendation(NormalizedTextMixin, TimeStamped):
     )
     security_model = models.ForeignKey(
         SecurityModel,
-        verbose_name="mô hình",
+        verbose_name=_("mô hình"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="commendations",
     )
     recipient_name = models.CharField(
-        "tên tập thể / họ tên cá nhân",
+        _("tên tập thể / họ tên cá nhân"),
         max_length=255,
         blank=True,
-        help_text="Tập thể ngoài sổ đăng ký, hoặc họ tên cá nhân (không lưu thêm thông tin cá nhân).",
+        help_text=_("Tập thể ngoài sổ đăng ký, hoặc họ tên cá nhân (không lưu thêm thông tin cá nhân)."),
     )
-    recipient_position = models.CharField("chức vụ", max_length=255, blank=True)
-    reason = models.TextField("lý do khen thưởng", blank=True)
-    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+    recipient_position = models.CharField(_("chức vụ"), max_length=255, blank=True)
+    reason = models.TextField(_("lý do khen thưởng"), blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    revoke_reason = models.TextField("lý do thu hồi", blank=True)
+    revoke_reason = models.TextField(_("lý do thu hồi"), blank=True)
     recipient_search = models.GeneratedField(
         expression=folded("recipient_name"), output_field=models.CharField(max_length=255), db_persist=True
     )
@@ -358,13 +367,17 @@ class Commendation(NormalizedTextMixin, TimeStamped):
     def clean(self) -> None:
         links = [f for f in ("organisation", "force_unit", "security_model") if getattr(self, f"{f}_id")]
         if len(links) > 1:
-            raise ValidationError("Chỉ chọn một tập thể trong sổ đăng ký.")
+            raise ValidationError(gettext("Chỉ chọn một tập thể trong sổ đăng ký."))
         if self.recipient_kind == RecipientKind.INDIVIDUAL:
             if links:
-                raise ValidationError("Khen thưởng cá nhân không gắn với tập thể trong sổ đăng ký.")
+                raise ValidationError(gettext("Khen thưởng cá nhân không gắn với tập thể trong sổ đăng ký."))
             if not self.recipient_name:
-                raise ValidationError({"recipient_name": "Nhập họ tên cá nhân được khen thưởng."})
+                raise ValidationError({"recipient_name": gettext("Nhập họ tên cá nhân được khen thưởng.")})
         elif not links and not self.recipient_name:
             raise ValidationError(
-                {"recipient_name": "Chọn tập thể trong sổ đăng ký hoặc nhập tên tập thể được khen thưởng."}
+                {
+                    "recipient_name": gettext(
+                        "Chọn tập thể trong sổ đăng ký hoặc nhập tên tập thể được khen thưởng."
+                    )
+                }
             )

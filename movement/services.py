@@ -12,6 +12,7 @@ from django.db import models, transaction
 from django.db.models import Count, DecimalField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.roles import Action, Role
 from movement.indicators import resolve_indicators
@@ -270,15 +271,15 @@ def revoke_commendation(commendation_id: int, user: User, reason: str) -> Commen
     Only province staff and administrators may revoke, and only within their scope (else 404).
     """
     if not can_revoke(user):
-        raise PermissionDenied("Chỉ cán bộ Công an tỉnh hoặc quản trị viên được thu hồi khen thưởng.")
+        raise PermissionDenied(_("Chỉ cán bộ Công an tỉnh hoặc quản trị viên được thu hồi khen thưởng."))
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationError({"reason": "Nhập lý do thu hồi."})
+        raise ValidationError({"reason": _("Nhập lý do thu hồi.")})
     commendation = get_scoped_object_or_404(
         Commendation.objects.select_for_update(of=("self",)), user, Action.CHANGE, pk=commendation_id
     )
     if commendation.is_revoked:
-        raise ValidationError("Khen thưởng này đã bị thu hồi.")
+        raise ValidationError(_("Khen thưởng này đã bị thu hồi."))
     commendation.revoked_at = timezone.now()
     commendation.revoked_by = user
     commendation.revoke_reason = reason

@@ -16,6 +16,7 @@ from django.db.models import Count, ProtectedError, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
@@ -44,7 +45,7 @@ BREAKDOWN_COLUMNS = 5
 
 def _require_change(request: HttpRequest) -> None:
     if not request.user.can(Action.CHANGE):
-        raise PermissionDenied("Vai trò của bạn chỉ được xem, không được thêm, sửa, xóa.")
+        raise PermissionDenied(_("Vai trò của bạn chỉ được xem, không được thêm, sửa, xóa."))
 
 
 def _may_change(request: HttpRequest, model: type, pk: int) -> bool:
@@ -82,9 +83,11 @@ def _delete(request: HttpRequest, obj: Any, *, list_url: str, what: str) -> Http
         try:
             obj.delete()
         except ProtectedError:
-            messages.error(request, f"Không thể xóa {what} này vì còn dữ liệu khác tham chiếu tới.")
+            messages.error(
+                request, _("Không thể xóa %(what)s này vì còn dữ liệu khác tham chiếu tới.") % {"what": what}
+            )
             return redirect(obj.get_absolute_url())
-        messages.success(request, f"Đã xóa {what} “{obj}”.")
+        messages.success(request, _("Đã xóa %(what)s “%(object)s”.") % {"what": what, "object": obj})
         return redirect(list_url)
     return render(request, "movement/confirm_delete.html", {"object": obj, "what": what})
 
@@ -104,9 +107,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         queryset,
         PlanFilter,
         PlanTable,
-        title="Kế hoạch",
+        title=_("Kế hoạch"),
         create_url=reverse("movement:plan_create"),
-        create_label="Thêm kế hoạch",
+        create_label=_("Thêm kế hoạch"),
     )
 
 
@@ -150,9 +153,9 @@ def _plan_form(request: HttpRequest, plan: Plan) -> HttpResponse:
     # The parent form first: the targets' years are checked against the plan's.
     if data is not None and form.is_valid() and formset.is_valid():
         plan = services.save_with_formset(form, formset)
-        messages.success(request, f"Đã lưu kế hoạch “{plan.number}”.")
+        messages.success(request, _("Đã lưu kế hoạch “%(number)s”.") % {"number": plan.number})
         return redirect(plan)
-    title = f"Sửa kế hoạch {plan.number}" if plan.pk else "Thêm kế hoạch"
+    title = _("Sửa kế hoạch %(number)s") % {"number": plan.number} if plan.pk else _("Thêm kế hoạch")
     cancel = plan.get_absolute_url() if plan.pk else reverse("movement:plan_list")
     return _edit_page(request, form, formset, title=title, cancel_url=cancel)
 
@@ -162,7 +165,7 @@ def _plan_form(request: HttpRequest, plan: Plan) -> HttpResponse:
 def plan_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_change(request)
     plan = get_scoped_object_or_404(Plan, request.user, Action.CHANGE, pk=pk)
-    return _delete(request, plan, list_url=reverse("movement:plan_list"), what="kế hoạch")
+    return _delete(request, plan, list_url=reverse("movement:plan_list"), what=_("kế hoạch"))
 
 
 # --- Campaigns -----------------------------------------------------------------------------------
@@ -177,10 +180,10 @@ def campaign_list(request: HttpRequest) -> HttpResponse:
         queryset,
         CampaignFilter,
         CampaignTable,
-        title="Đợt vận động, sự kiện",
+        title=_("Đợt vận động, sự kiện"),
         create_url=reverse("movement:campaign_create"),
-        create_label="Thêm đợt vận động",
-        extra_links=[(summary_url, "Tổng hợp kết quả theo địa bàn")],
+        create_label=_("Thêm đợt vận động"),
+        extra_links=[(summary_url, _("Tổng hợp kết quả theo địa bàn"))],
     )
 
 
@@ -218,9 +221,9 @@ def _campaign_form(request: HttpRequest, campaign: Campaign) -> HttpResponse:
     formset = campaign_result_formset(data, instance=campaign)
     if data is not None and form.is_valid() and formset.is_valid():
         campaign = services.save_with_formset(form, formset)
-        messages.success(request, f"Đã lưu đợt vận động “{campaign.name}”.")
+        messages.success(request, _("Đã lưu đợt vận động “%(name)s”.") % {"name": campaign.name})
         return redirect(campaign)
-    title = f"Sửa: {campaign.name}" if campaign.pk else "Thêm đợt vận động, sự kiện"
+    title = _("Sửa: %(name)s") % {"name": campaign.name} if campaign.pk else _("Thêm đợt vận động, sự kiện")
     cancel = campaign.get_absolute_url() if campaign.pk else reverse("movement:campaign_list")
     return _edit_page(request, form, formset, title=title, cancel_url=cancel)
 
@@ -230,7 +233,7 @@ def _campaign_form(request: HttpRequest, campaign: Campaign) -> HttpResponse:
 def campaign_delete(request: HttpRequest, pk: int) -> HttpResponse:
     _require_change(request)
     campaign = get_scoped_object_or_404(Campaign, request.user, Action.CHANGE, pk=pk)
-    return _delete(request, campaign, list_url=reverse("movement:campaign_list"), what="đợt vận động")
+    return _delete(request, campaign, list_url=reverse("movement:campaign_list"), what=_("đợt vận động"))
 
 
 # --- Commendations -------------------------------------------------------------------------------
@@ -246,9 +249,9 @@ def commendation_list(request: HttpRequest) -> HttpResponse:
         queryset,
         CommendationFilter,
         CommendationTable,
-        title="Khen thưởng",
+        title=_("Khen thưởng"),
         create_url=reverse("movement:commendation_create"),
-        create_label="Thêm khen thưởng",
+        create_label=_("Thêm khen thưởng"),
     )
 
 
@@ -288,7 +291,7 @@ def commendation_create(request: HttpRequest) -> HttpResponse:
 def commendation_update(request: HttpRequest, pk: int) -> HttpResponse:
     commendation = _editable_commendation(request, pk)
     if commendation.is_revoked:
-        messages.error(request, "Khen thưởng đã bị thu hồi, không sửa được nữa.")
+        messages.error(request, _("Khen thưởng đã bị thu hồi, không sửa được nữa."))
         return redirect(commendation)
     return _commendation_form(request, commendation)
 
@@ -298,9 +301,11 @@ def _commendation_form(request: HttpRequest, commendation: Commendation) -> Http
     form = CommendationEditForm(data, instance=commendation, user=request.user)
     if data is not None and form.is_valid():
         commendation = form.save()
-        messages.success(request, f"Đã lưu khen thưởng số {commendation.decision_number}.")
+        messages.success(
+            request, _("Đã lưu khen thưởng số %(number)s.") % {"number": commendation.decision_number}
+        )
         return redirect(commendation)
-    title = "Sửa khen thưởng" if commendation.pk else "Thêm khen thưởng"
+    title = _("Sửa khen thưởng") if commendation.pk else _("Thêm khen thưởng")
     cancel = commendation.get_absolute_url() if commendation.pk else reverse("movement:commendation_list")
     return _edit_page(request, form, title=title, cancel_url=cancel)
 
@@ -310,16 +315,18 @@ def _commendation_form(request: HttpRequest, commendation: Commendation) -> Http
 def commendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
     commendation = _editable_commendation(request, pk)
     if commendation.is_revoked:
-        messages.error(request, "Khen thưởng đã thu hồi được giữ lại làm hồ sơ, không xóa được.")
+        messages.error(request, _("Khen thưởng đã thu hồi được giữ lại làm hồ sơ, không xóa được."))
         return redirect(commendation)
-    return _delete(request, commendation, list_url=reverse("movement:commendation_list"), what="khen thưởng")
+    return _delete(
+        request, commendation, list_url=reverse("movement:commendation_list"), what=_("khen thưởng")
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def commendation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     if not services.can_revoke(request.user):
-        raise PermissionDenied("Chỉ cán bộ Công an tỉnh hoặc quản trị viên được thu hồi khen thưởng.")
+        raise PermissionDenied(_("Chỉ cán bộ Công an tỉnh hoặc quản trị viên được thu hồi khen thưởng."))
     commendation = get_scoped_object_or_404(
         Commendation.objects.select_related("form"), request.user, Action.CHANGE, pk=pk
     )
@@ -330,7 +337,7 @@ def commendation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, "Đã thu hồi khen thưởng; khen thưởng này không còn được tính.")
+            messages.success(request, _("Đã thu hồi khen thưởng; khen thưởng này không còn được tính."))
         return redirect(commendation)
     return render(request, "movement/commendation_revoke.html", {"commendation": commendation, "form": form})
 
@@ -343,7 +350,7 @@ def my_summary(request: HttpRequest) -> HttpResponse:
     visible = AdministrativeUnit.objects.visible_to(request.user)
     unit = request.user.scope_unit or visible.order_by("path").first()
     if unit is None:
-        raise PermissionDenied("Tài khoản chưa được gán phạm vi.")
+        raise PermissionDenied(_("Tài khoản chưa được gán phạm vi."))
     return redirect("movement:unit_summary", pk=unit.pk)
 
 
