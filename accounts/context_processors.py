@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.roles import Action
 
@@ -24,10 +25,10 @@ MENU: list[tuple[StrOrPromise, list[tuple[StrOrPromise, str, Action]]]] = [
     (
         _("Sổ đăng ký"),
         [
-            (_("Địa bàn"), "registry:unit_list", Action.VIEW),
-            (_("Khu dân cư"), "registry:area_list", Action.VIEW),
+            (pgettext_lazy("plural", "Địa bàn"), "registry:unit_list", Action.VIEW),
+            (pgettext_lazy("plural", "Khu dân cư"), "registry:area_list", Action.VIEW),
             (_("Cơ quan, DN, trường"), "registry:organisation_list", Action.VIEW),
-            (_("Ban chỉ đạo"), "registry:committee_list", Action.VIEW),
+            (pgettext_lazy("plural", "Ban chỉ đạo"), "registry:committee_list", Action.VIEW),
             (_("Lực lượng nòng cốt"), "registry:force_list", Action.VIEW),
             (_("Mô hình tự quản"), "registry:model_list", Action.VIEW),
         ],

@@ -13,6 +13,7 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from certification.models import (
     ORGANISATION_KINDS,
@@ -54,18 +55,22 @@ class CertificationRecordResource(EntityResource):
     }
 
     year = col("year", "Năm")
-    commune = col("commune", "Mã xã", UnitCodeWidget(level=UnitLevel.COMMUNE, label="xã/phường"))
+    commune = col(
+        "commune", "Mã xã", UnitCodeWidget(level=UnitLevel.COMMUNE, label=gettext_lazy("xã/phường"))
+    )
     subject_kind = col("subject_kind", "Đối tượng", required=True)
     area = col(
         "area",
         "Khu dân cư",
-        NaturalKeyWidget(ResidentialArea, "name", within="commune", label="khu dân cư"),
+        NaturalKeyWidget(ResidentialArea, "name", within="commune", label=gettext_lazy("khu dân cư")),
         required=False,
     )
     organisation = col(
         "organisation",
         "Cơ quan, doanh nghiệp, nhà trường",
-        NaturalKeyWidget(Organisation, "name", within="commune", label="cơ quan, doanh nghiệp, nhà trường"),
+        NaturalKeyWidget(
+            Organisation, "name", within="commune", label=gettext_lazy("cơ quan, doanh nghiệp, nhà trường")
+        ),
         required=False,
     )
     state = col("state", "Trạng thái", help_text="Để trống hoặc 'Đã đăng ký' (chỉ nhập danh sách đăng ký).")

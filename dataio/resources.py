@@ -137,7 +137,8 @@ class Column:
 
 def widget_for(field: models.Field) -> CellWidget:
     if field.choices:
-        return ChoiceWidget([(str(v), str(label)) for v, label in field.flatchoices])
+        # Labels stay lazy: the widget reads them in the file format's language (Vietnamese).
+        return ChoiceWidget([(str(v), label) for v, label in field.flatchoices])
     if isinstance(field, models.BooleanField):
         return BooleanCellWidget()
     if isinstance(field, models.DateField):

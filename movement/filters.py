@@ -58,7 +58,7 @@ def _date(label: Any, lookup: str) -> django_filters.DateFilter:
 class PlanFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm (số, trích yếu)"), method="search")
     status = django_filters.ChoiceFilter(
-        label=_("Tình trạng"), choices=[(v, _(label)) for v, label in PlanStatus.choices]
+        label=_("Tình trạng"), choices=PlanStatus.choices
     )
     year = django_filters.NumberFilter(label=_("Năm thực hiện"), method="covers_year")
     unit = UnitSubtreeFilter(path_lookup="issuing_unit__path", label=_("Đơn vị ban hành"))
@@ -100,7 +100,7 @@ class CommendationFilter(django_filters.FilterSet):
     form = django_filters.ModelChoiceFilter(label=_("Hình thức"), queryset=CommendationForm.objects.all())
     year = django_filters.NumberFilter(label=_("Năm"))
     recipient_kind = django_filters.ChoiceFilter(
-        label=_("Đối tượng"), choices=[(v, _(label)) for v, label in RecipientKind.choices]
+        label=_("Đối tượng"), choices=RecipientKind.choices
     )
     status = django_filters.ChoiceFilter(
         label=_("Hiệu lực"),

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from accounts.roles import Action
@@ -31,13 +31,13 @@ from registry.scoping import ScopedManager, ScopedQuerySet
 from registry.text import folded
 
 
-# The labels of these choices are also the values of spreadsheet cells (import and export), so
-# they stay plain Vietnamese here and are translated where pages show them.
+# The labels of these choices are also the values of spreadsheet cells: the import/export widgets
+# read them in Vietnamese (the msgid) whatever language the page is in.
 class PlanStatus(models.TextChoices):
-    DRAFT = "draft", gettext_noop("Dự thảo")
-    IN_FORCE = "in_force", gettext_noop("Đang thực hiện")
-    COMPLETED = "completed", gettext_noop("Đã hoàn thành")
-    CANCELLED = "cancelled", gettext_noop("Đã hủy")
+    DRAFT = "draft", _("Dự thảo")
+    IN_FORCE = "in_force", _("Đang thực hiện")
+    COMPLETED = "completed", _("Đã hoàn thành")
+    CANCELLED = "cancelled", _("Đã hủy")
 
 
 class PlanQuerySet(ScopedQuerySet):
@@ -267,9 +267,9 @@ class CommendationForm(Catalogue):
 
 
 class RecipientKind(models.TextChoices):
-    # Plain labels: also spreadsheet cell values (see PlanStatus).
-    COLLECTIVE = "collective", gettext_noop("Tập thể")
-    INDIVIDUAL = "individual", gettext_noop("Cá nhân")
+    # Labels are also spreadsheet cell values (see PlanStatus).
+    COLLECTIVE = "collective", _("Tập thể")
+    INDIVIDUAL = "individual", _("Cá nhân")
 
 
 class CommendationQuerySet(ScopedQuerySet):
@@ -338,8 +338,8 @@ class Commendation(NormalizedTextMixin, TimeStamped):
     normalized_fields = ("authority", "decision_number", "event", "recipient_name", "recipient_position")
 
     class Meta:
-        verbose_name = "khen thưởng"
-        verbose_name_plural = "khen thưởng"
+        verbose_name = _("khen thưởng")
+        verbose_name_plural = pgettext_lazy("plural", "khen thưởng")
         ordering = ["-decision_date", "pk"]
         indexes = [models.Index(fields=["year", "form"], name="commendation_year_form")]
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 from dataio.resources import EntityResource, col
 from dataio.widgets import NaturalKeyWidget, UnitCodeTextWidget, UnitCodeWidget
 from registry.models import (
@@ -30,11 +32,13 @@ COMMUNE_CODE = "Mã xã"
 
 
 def commune_column(attribute: str = "commune") -> Any:
-    return col(attribute, COMMUNE_CODE, UnitCodeWidget(level=UnitLevel.COMMUNE, label="xã/phường"))
+    return col(
+        attribute, COMMUNE_CODE, UnitCodeWidget(level=UnitLevel.COMMUNE, label=gettext_lazy("xã/phường"))
+    )
 
 
 def catalogue(model: type, attribute: str, header: str) -> Any:
-    return col(attribute, header, NaturalKeyWidget(model, "name", label=str(model._meta.verbose_name)))
+    return col(attribute, header, NaturalKeyWidget(model, "name", label=model._meta.verbose_name))
 
 
 class AdministrativeUnitResource(EntityResource):
@@ -55,7 +59,7 @@ class AdministrativeUnitResource(EntityResource):
     full_name = col("full_name", "Tên đầy đủ")
     kind = col("kind", "Loại đơn vị")
     level = col("level", "Cấp")
-    parent = col("parent", "Mã đơn vị cấp trên", UnitCodeWidget(label="đơn vị cấp trên"))
+    parent = col("parent", "Mã đơn vị cấp trên", UnitCodeWidget(label=gettext_lazy("đơn vị cấp trên")))
 
     class Meta:
         model = AdministrativeUnit
@@ -187,13 +191,16 @@ def _host_columns() -> dict[str, Any]:
         "area": col(
             "area",
             "Khu dân cư",
-            NaturalKeyWidget(ResidentialArea, "name", within="commune", label="khu dân cư"),
+            NaturalKeyWidget(ResidentialArea, "name", within="commune", label=gettext_lazy("khu dân cư")),
         ),
         "organisation": col(
             "organisation",
             "Cơ quan, doanh nghiệp, nhà trường",
             NaturalKeyWidget(
-                Organisation, "name", within="commune", label="cơ quan, doanh nghiệp, nhà trường"
+                Organisation,
+                "name",
+                within="commune",
+                label=gettext_lazy("cơ quan, doanh nghiệp, nhà trường"),
             ),
         ),
     }
@@ -302,11 +309,13 @@ class ModelReviewResource(EntityResource):
     commune = col(
         "model__commune",
         COMMUNE_CODE,
-        UnitCodeWidget(level=UnitLevel.COMMUNE, label="xã/phường"),
+        UnitCodeWidget(level=UnitLevel.COMMUNE, label=gettext_lazy("xã/phường")),
         required=True,
     )
     model = col(
-        "model", "Tên mô hình", NaturalKeyWidget(SecurityModel, "name", within="commune", label="mô hình")
+        "model",
+        "Tên mô hình",
+        NaturalKeyWidget(SecurityModel, "name", within="commune", label=gettext_lazy("mô hình")),
     )
     reviewed_on = col("reviewed_on", "Ngày đánh giá")
     kind = col("kind", "Hình thức")
