@@ -36,7 +36,10 @@ class Table:
 
 
 def vi_number(value: int) -> str:
-    """12345 → "12.345" with the active language's thousands separator (Vietnamese: a dot)."""
+    """12345 → "12.345" with the active language's thousands separator (Vietnamese: a dot).
+
+    Not ``number_format(force_grouping=True)``: Django's Vietnamese formats set no grouping size.
+    """
     return f"{value:,}".replace(",", get_format("THOUSAND_SEPARATOR"))
 
 
