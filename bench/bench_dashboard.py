@@ -5,6 +5,10 @@ scale database (``bench/scale_db.py``: ``antq_scale``), generating the synthetic
 (``manage.py generate_scale``) there the first time. For the province and the country dashboards it
 renders the page, captures the SQL it ran, then runs that SQL alone, and checks that the page takes
 at most twice its SQL and under 300 ms.
+
+The contract is measured cold: the dashboard cache (``dashboard/cache.py``) is emptied before every
+rendering, so each one runs all its aggregates. The warm column shows a repeated view of unchanged
+data, served from the cache, for information.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["BENCH_SMALL"] = "1"
     _setup()
 
+    from django.core.cache import caches
     from django.db import connection, transaction
     from django.test import RequestFactory
     from django.test.utils import CaptureQueriesContext
@@ -62,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
     admin = User(username="bench", role=Role.ADMIN, is_active=True)  # never saved
     factory = RequestFactory()
 
-    def render(view: Callable, url: str, **kwargs) -> Callable[[], object]:
+    def render(view: Callable, url: str, *, cold: bool = True, **kwargs) -> Callable[[], object]:
         def run() -> object:
+            if cold:
+                caches["dashboard"].clear()
             request = factory.get(url, {"year": year})
             request.user = admin
             response = view(request, **kwargs)
@@ -72,16 +79,25 @@ def main(argv: list[str] | None = None) -> int:
 
         return run
 
+    province_url = reverse("dashboard:unit", args=[province.pk])
     cases = [
         (
             f"Tỉnh ({province.full_name})",
-            render(views.unit, reverse("dashboard:unit", args=[province.pk]), pk=province.pk),
+            render(views.unit, province_url, pk=province.pk),
+            render(views.unit, province_url, cold=False, pk=province.pk),
         ),
-        ("Toàn quốc", render(views.country, reverse("dashboard:country"))),
+        (
+            "Toàn quốc",
+            render(views.country, reverse("dashboard:country")),
+            render(views.country, reverse("dashboard:country"), cold=False),
+        ),
     ]
     failures = 0
-    print(f"{'Trang':<32} {'trang (ms)':>10} {'SQL (ms)':>10} {'tỷ lệ':>6} {'số truy vấn':>11}")
-    for name, page in cases:
+    print(
+        f"{'Trang':<32} {'trang (ms)':>10} {'SQL (ms)':>10} {'tỷ lệ':>6} {'số truy vấn':>11}",
+        f"{'có cache (ms)':>13}",
+    )
+    for name, page, warm_page in cases:
         with CaptureQueriesContext(connection) as captured:
             page()
         statements = [q["sql"] for q in captured.captured_queries]
@@ -96,14 +112,16 @@ def main(argv: list[str] | None = None) -> int:
 
         page_ms = _median_ms(page)
         sql_ms = _median_ms(run_sql)
+        warm_ms = _median_ms(warm_page)
         ratio = page_ms / sql_ms if sql_ms else float("inf")
         ok = page_ms <= PAGE_BUDGET_MS and ratio <= MAX_RATIO
         failures += 0 if ok else 1
         print(
             f"{name:<32} {page_ms:>10.1f} {sql_ms:>10.1f} {ratio:>6.2f} {len(statements):>11}",
+            f"{warm_ms:>13.1f}",
             "đạt" if ok else "CHƯA ĐẠT",
         )
-    print(f"Yêu cầu: trang ≤ {MAX_RATIO:g} x SQL và < {PAGE_BUDGET_MS:g} ms.")
+    print(f"Yêu cầu (đo khi chưa có cache): trang ≤ {MAX_RATIO:g} x SQL và < {PAGE_BUDGET_MS:g} ms.")
     return 1 if failures else 0
 
 

@@ -203,6 +203,16 @@ CERTIFICATION_ATTACHMENT_MAX_BYTES = env_int("CERTIFICATION_ATTACHMENT_MAX_BYTES
 # --- Dashboards --------------------------------------------------------------------------------
 # The year dashboards and reports open on; unset: the latest year with certification records.
 DASHBOARD_DEFAULT_YEAR = env_int("DASHBOARD_DEFAULT_YEAR", 0) or None
+# Rendered dashboards, reused while the data version (dashboard.models) stays the same; per process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    "dashboard": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dashboard",
+        "TIMEOUT": env_int("DASHBOARD_CACHE_SECONDS", 3600),
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    },
+}
 
 # --- Bulk import ---------------------------------------------------------------------------------
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 25_000_000)

@@ -107,16 +107,25 @@ class Scope:
 
 
 @contextmanager
-def aggregate_session() -> Iterator[None]:
+def aggregate_session(*, whole_country: bool = False) -> Iterator[None]:
     """A transaction tuned for the dashboard's aggregate queries (one extra statement).
 
     JIT compilation costs PostgreSQL ~100 ms per large aggregate, more than it saves on these
     sub-second queries; the data is in memory, so index probes cost about as much as sequential
-    reads. Both settings last only for this transaction.
+    reads. The whole country scans its largest tables whole: there, cheaper parallel workers and
+    more memory for hash aggregates cut its SQL by a quarter (850 → 610 ms on the national
+    dataset), where a province's index probes gain nothing. The settings last only for this
+    transaction.
     """
+    settings_sql = "SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1"
+    if whole_country:
+        settings_sql += (
+            "; SET LOCAL work_mem = '64MB'; SET LOCAL parallel_setup_cost = 10"
+            "; SET LOCAL parallel_tuple_cost = 0.001; SET LOCAL min_parallel_table_scan_size = 0"
+        )
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1")
+            cursor.execute(settings_sql)
         yield
 
 

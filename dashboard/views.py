@@ -6,9 +6,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from dashboard import reports
+from dashboard.cache import cached
 from dashboard.links import attach_urls, figure_list_url
 from dashboard.services import (
     CERT_LABELS,
@@ -31,7 +33,7 @@ MIN_YEAR, MAX_YEAR = 2000, 2100
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year")
     if not raw:
-        return default_year(request.user)
+        return cached(request.user, ("default_year",), lambda: default_year(request.user))
     try:
         year = int(raw)
     except ValueError as exc:
@@ -66,6 +68,13 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def _dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     year = _year(request)
+    unit_key = scope.unit.pk if scope.unit else None
+    content = cached(request.user, ("unit", unit_key, year), lambda: _dashboard_content(request, scope, year))
+    return render(request, "dashboard/unit.html", {"scope": scope, "year": year, "content": content})
+
+
+def _dashboard_content(request: HttpRequest, scope: Scope, year: int) -> str:
+    """The dashboard's body: the figures, the child table and the charts' data, rendered."""
     figures = unit_figures(scope, year)
     attach_urls(list(figures.all_figures()), scope, year)
     children = child_figures(scope, year)
@@ -117,10 +126,10 @@ def _dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
     parent = None
     if scope.unit is not None and scope.unit.parent_id:
         parent = AdministrativeUnit.objects.visible_to(request.user).filter(pk=scope.unit.parent_id).first()
-    return render(
-        request,
-        "dashboard/unit.html",
+    return render_to_string(
+        "dashboard/partials/unit_content.html",
         {
+            "user": request.user,
             "parent": parent,
             "scope": scope,
             "unit": scope.unit,
@@ -141,7 +150,7 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def country(request: HttpRequest) -> HttpResponse:
-    with aggregate_session():
+    with aggregate_session(whole_country=True):
         return _dashboard(request, _scope(request, None))
 
 
@@ -178,7 +187,7 @@ def annual_report(request: HttpRequest) -> HttpResponse:
         pk = unit.pk if unit else None
     scope = _scope(request, pk)
     year = _year(request)
-    with aggregate_session():
+    with aggregate_session(whole_country=scope.unit is None):
         figures = unit_figures(scope, year, trend=False)
     if request.GET.get("format") == "xlsx":
         return reports.xlsx_response(figures)

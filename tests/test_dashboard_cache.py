@@ -1,0 +1,121 @@
+"""The dashboard cache: reused only while the committed data it counts is unchanged."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.apps import apps
+from django.conf import settings
+from django.core.cache import caches
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from dashboard.cache import current_version
+from registry.models import AreaKind, ResidentialArea
+from tests.conftest import PASSWORD, build_tree, build_users
+
+COUNTED_APPS = ("registry", "certification", "movement")
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    caches["dashboard"].clear()
+    yield
+    caches["dashboard"].clear()
+
+
+def counted_tables() -> set[str]:
+    return {
+        model._meta.db_table
+        for app in COUNTED_APPS
+        for model in apps.get_app_config(app).get_models(include_auto_created=True)
+        if not model.__name__.startswith("Historical")
+    }
+
+
+def area_figure(client, unit) -> int:
+    """The dashboard's count of residential areas subject to certification."""
+    response = client.get(f"{reverse('dashboard:unit', args=[unit.pk])}?year=2025")
+    assert response.status_code == 200
+    found = re.search(r'data-figure="cert_eligible:residential_area">([\d.]+)<', response.content.decode())
+    assert found, "the eligible residential areas figure is missing"
+    return int(found.group(1).replace(".", ""))
+
+
+@pytest.mark.django_db
+def test_every_table_the_dashboards_count_marks_the_data_version():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+            "WHERE t.tgname = 'dashboard_data_changed'"
+        )
+        with_trigger = {row[0] for row in cursor.fetchall()}
+    missing = counted_tables() - with_trigger
+    assert not missing, f"tables without the data-version trigger (add them in a migration): {missing}"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_committed_change_moves_the_data_version_and_a_rolled_back_one_does_not():
+    kind = AreaKind.objects.create(name="Thôn")  # committed: autocommit
+    before = current_version()
+    assert before.usable
+    with pytest.raises(RuntimeError), transaction.atomic():
+        kind.name = "Tổ dân phố"
+        kind.save()
+        raise RuntimeError("rolled back")
+    assert current_version() == before
+    kind.save()
+    after = current_version()
+    assert after.usable and after.xid > before.xid
+
+
+@pytest.mark.django_db
+def test_a_transaction_with_its_own_changes_does_not_use_the_cache():
+    AreaKind.objects.create(name="Thôn")  # uncommitted inside the test's transaction
+    assert current_version().own_changes
+    assert not current_version().usable
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_dashboard_is_reused_until_another_transaction_commits(client):
+    tree = build_tree()
+    users = build_users(tree)
+    kind = AreaKind.objects.create(name="Thôn")
+    ResidentialArea.objects.create(commune=tree.commune, name="Thôn 1", kind=kind)
+    assert client.login(username=users.leadership.username, password=PASSWORD)
+
+    assert area_figure(client, tree.province) == 1
+    # Served again from the cache: no aggregate runs, only session, user, unit and data version.
+    with CaptureQueriesContext(connection) as queries:
+        assert area_figure(client, tree.province) == 1
+    assert not [q["sql"] for q in queries.captured_queries if "registry_residentialarea" in q["sql"]]
+    assert len(queries.captured_queries) <= 10
+
+    ResidentialArea.objects.create(commune=tree.other_commune, name="Thôn 2", kind=kind)
+    assert area_figure(client, tree.province) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cache_keeps_roles_scopes_and_languages_apart(client):
+    tree = build_tree()
+    users = build_users(tree)
+    url = f"{reverse('dashboard:unit', args=[tree.province.pk])}?year=2025"
+    country_link = reverse("dashboard:country")
+
+    assert client.login(username=users.admin.username, password=PASSWORD)
+    assert country_link in client.get(url).content.decode()  # admins may go up to the country
+
+    client.logout()
+    assert client.login(username=users.leadership.username, password=PASSWORD)
+    assert country_link not in client.get(url).content.decode()
+
+    vietnamese = client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    try:
+        english = client.get(url).content.decode()
+    finally:
+        translation.activate(settings.LANGUAGE_CODE)
+    assert "Đối tượng" in vietnamese and "Đối tượng" not in english
