@@ -113,9 +113,9 @@ def aggregate_session(*, whole_country: bool = False) -> Iterator[None]:
     JIT compilation costs PostgreSQL ~100 ms per large aggregate, more than it saves on these
     sub-second queries; the data is in memory, so index probes cost about as much as sequential
     reads. The whole country scans its largest tables whole: there, cheaper parallel workers and
-    more memory for hash aggregates cut its SQL by a quarter (850 → 610 ms on the national
-    dataset), where a province's index probes gain nothing. The settings last only for this
-    transaction.
+    more memory for hash aggregates take its SQL from about 750 to 680 ms (median, national
+    dataset, two cores), where a province's index probes gain nothing. The settings last only for
+    this transaction.
     """
     settings_sql = "SET LOCAL jit = off; SET LOCAL random_page_cost = 1.1"
     if whole_country:
