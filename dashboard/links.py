@@ -10,9 +10,11 @@ match the figures (a missing URL name falls back to the figure list).
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.conf import settings
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from dashboard.services import Figure, Scope
 
@@ -66,11 +68,18 @@ def url_or_none(name: str, params: dict[str, str | int] | None = None) -> str | 
     return f"{url}?{urlencode(params)}" if params else url
 
 
+@lru_cache(maxsize=8)
+def _figure_list_path(script_prefix: str, urlconf: object) -> str:
+    # A dashboard links every figure and child unit here: one reverse() per URL conf, not per link.
+    return reverse("dashboard:figure_list", urlconf=urlconf)
+
+
 def figure_list_url(code: str, scope: Scope, year: int, key: str | None = None) -> str:
     params: dict[str, str | int] = {"figure": code, **_unit(scope), "year": year}
     if key:
         params["key"] = key
-    return f"{reverse('dashboard:figure_list')}?{urlencode(params)}"
+    path = _figure_list_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    return f"{path}?{urlencode(params)}"
 
 
 def figure_url(code: str, scope: Scope, year: int, key: str | None = None) -> str:

@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django import template
 from django.utils.formats import get_format
+from django.utils.translation import get_language
 
 register = template.Library()
+
+
+@lru_cache(maxsize=16)
+def _separators(language: str | None) -> dict[int, str]:
+    # Formats come from the code's locale modules and settings: fixed for a process and language.
+    return {
+        ord(","): get_format("THOUSAND_SEPARATOR", language),
+        ord("."): get_format("DECIMAL_SEPARATOR", language),
+    }
 
 
 @register.filter
@@ -27,8 +38,7 @@ def num(value: int | float | Decimal | None, decimals: int = 0) -> str:
         text = f"{value:,.{max(decimals, 2)}f}".rstrip("0").rstrip(".")
     else:  # rates: one decimal at least
         text = f"{value:,.{max(decimals, 1)}f}"
-    decimal_sep, thousand_sep = get_format("DECIMAL_SEPARATOR"), get_format("THOUSAND_SEPARATOR")
-    return text.translate({ord(","): thousand_sep, ord("."): decimal_sep})
+    return text.translate(_separators(get_language()))
 
 
 @register.filter
