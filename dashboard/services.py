@@ -38,6 +38,7 @@ from registry.models import (
     EffectivenessClass,
     ForceUnit,
     ModelReview,
+    ModelType,
     Organisation,
     OrganisationCategory,
     ResidentialArea,
@@ -499,24 +500,23 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
         ),
     )
 
-    # Self-managed models by type.
-    models_by_type = []
-    for row in (
-        model_rows(scope)
-        .values("model_type_id", "model_type__name", "model_type__order")
+    # Self-managed models by type: counted by type id alone (no join, no grouping by name over the
+    # whole table), named from the small catalogue afterwards. Every year's condition requires an
+    # active model, so the others are left out before counting.
+    counts_by_type = {
+        row["model_type_id"]: row
+        for row in model_rows(scope)
+        .filter(status=Status.ACTIVE)
+        .values("model_type_id")
         .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))
-        .order_by("model_type__order", "model_type__name")
-    ):
-        if row[f"y{year}"] or row[f"y{year - 1}"]:
+        .order_by()
+    }
+    models_by_type = []
+    for model_type in ModelType.objects.filter(pk__in=counts_by_type).order_by("order", "name"):
+        value, previous = (counts_by_type[model_type.pk][f"y{y}"] for y in (year, year - 1))
+        if value or previous:
             models_by_type.append(
-                Figure(
-                    "models",
-                    row["model_type__name"],
-                    row[f"y{year}"],
-                    row[f"y{year - 1}"],
-                    str(row["model_type_id"]),
-                    _("mô hình"),
-                )
+                Figure("models", model_type.name, value, previous, str(model_type.pk), _("mô hình"))
             )
     models_total = Figure(
         "models",
