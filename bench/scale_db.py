@@ -25,23 +25,12 @@ def database_url() -> str:
     """URL of the scale database, created empty when missing (the embedded server is started)."""
     if os.environ.get("BENCH_DATABASE_URL"):
         return os.environ["BENCH_DATABASE_URL"]
-    import psycopg2
-
-    from config.embedded_db import embedded_database_url
+    from config.embedded_db import embedded_database_url, ensure_database
 
     # Holding the embedded server's handle in this process keeps it running for the whole bench.
     project = urlsplit(embedded_database_url(BASE_DIR))
     name = "antq_scale_small" if small() else "antq_scale"
-    admin = urlunsplit(project._replace(path="/postgres"))
-    conn = psycopg2.connect(admin)
-    conn.autocommit = True
-    try:
-        with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-            if cur.fetchone() is None:
-                cur.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        conn.close()
+    ensure_database(urlunsplit(project._replace(path="/postgres")), name)
     return urlunsplit(project._replace(path=f"/{name}"))
 
 

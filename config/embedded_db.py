@@ -64,20 +64,21 @@ def embedded_database_url(base_dir: Path) -> str:
         with pgserver.PostgresServer._lock:
             _prune_dead_handles(pgdata)
     server = pgserver.get_server(pgdata, cleanup_mode="stop")
-    _ensure_database(server.get_uri("postgres"))
+    ensure_database(server.get_uri("postgres"), DB_NAME)
     return server.get_uri(DB_NAME)
 
 
-def _ensure_database(admin_uri: str) -> None:
+def ensure_database(admin_uri: str, name: str) -> None:
+    """Create the database ``name`` on the server behind ``admin_uri`` unless it exists."""
     import psycopg2
 
     conn = psycopg2.connect(admin_uri)
     conn.autocommit = True
     try:
         with conn.cursor() as cur:
-            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [DB_NAME])
+            cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
             if cur.fetchone() is None:
-                cur.execute(f'CREATE DATABASE "{DB_NAME}"')
+                cur.execute(f'CREATE DATABASE "{name}"')
     finally:
         conn.close()
 
