@@ -52,9 +52,9 @@ def _key(user: User, parts: tuple[Hashable, ...], version: Version) -> str:
 def cached(user: User, parts: tuple[Hashable, ...], build: Callable[[], T]) -> T:
     """``build()``'s result for this user, data version and language, built at most once per version.
 
-    Must run inside one transaction with the queries of ``build`` (the dashboard's aggregate
-    session). The version is read again after building: if another transaction committed counted
-    data meanwhile, the result may mix both states, so it is returned but not kept.
+    The version is read before and again after building: if another transaction committed counted
+    data in between, the result may mix both states, so it is returned but not kept. Equal reads
+    mean every query of ``build`` saw the data of that version, whatever the isolation level.
     """
     version = current_version()
     if not version.usable:
