@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -43,3 +44,28 @@ class VietnameseFirstLocaleMiddleware(LocaleMiddleware):
             language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class SessionRefreshMiddleware:
+    """Push a signed-in user's session expiry forward at most once a minute.
+
+    Expiry counts from the session's last save, so saving on every request (Django's
+    SESSION_SAVE_EVERY_REQUEST) gives exact inactivity expiry at the cost of a database write and
+    commit per page view. Saving when the last refresh is a minute old keeps expiry within a minute
+    of the inactivity limit and leaves reads as reads.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        # Only signed-in sessions: a stale cookie from a visitor must not create a session row.
+        if user is not None and user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                request.session[self.KEY] = now  # marks the session modified: saved with a new expiry
+        return response

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 import subprocess
 import sys
+import time
 
 import pytest
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -111,10 +114,47 @@ def test_strong_password_is_accepted():
     validate_password("Cong-an-Khanh-Hoa-2026!")
 
 
-def test_sessions_expire_after_thirty_minutes_of_inactivity():
+def _session_expiry(client) -> datetime.datetime:
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+@pytest.mark.django_db
+def test_session_expires_after_thirty_minutes_of_inactivity(client, users):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST  # inactivity, not time since login
     assert settings.SESSION_COOKIE_HTTPONLY
+    client.force_login(users.province_staff)
+    assert client.get(reverse("home")).status_code == 200
+    expiry = _session_expiry(client)
+    assert expiry - timezone.now() > datetime.timedelta(minutes=29)
+    # Thirty idle minutes later the session is gone: the next page asks for a login.
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+    response = client.get(reverse("home"))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+@pytest.mark.django_db
+def test_activity_moves_the_expiry_forward_at_most_once_a_minute(client, users, monkeypatch):
+    client.force_login(users.province_staff)
+    client.get(reverse("home"))
+    first = _session_expiry(client)
+    # Within the minute: a page view is a read, the session row is not written again.
+    client.get(reverse("home"))
+    assert _session_expiry(client) == first
+    # A minute later the next page view pushes the expiry forward.
+    later = time.time() + settings.SESSION_REFRESH_SECONDS
+    monkeypatch.setattr(time, "time", lambda: later)
+    client.get(reverse("home"))
+    assert _session_expiry(client) > first
+
+
+@pytest.mark.django_db
+def test_anonymous_visitor_with_a_stale_cookie_creates_no_session(client):
+    client.cookies[settings.SESSION_COOKIE_NAME] = "x" * 32
+    client.get(reverse("login"))
+    client.get("/healthz")
+    assert not Session.objects.exists()
 
 
 def test_production_hardens_cookies_and_https():
