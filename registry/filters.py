@@ -6,14 +6,17 @@ model's ``scope_path_lookup``, so it works for any registry model whatever its l
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.forms.utils import flatatt
 from django.http import HttpRequest
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
+from django_filters.fields import ModelChoiceField, ModelChoiceIterator
 
 from registry.models import (
     AdministrativeUnit,
@@ -57,7 +60,8 @@ class PlaceSelect(forms.Select):
     """A select of places rendered in Python, one string per option.
 
     The template-per-option rendering of Django's Select cost ~0.1 ms an option: 70 ms on every list
-    page of an administrator who sees the country's 700 districts.
+    page of an administrator who sees the country's 700 districts. Each option is one f-string:
+    ``format_html`` per option still took a third of that page's time.
     """
 
     def render(
@@ -66,15 +70,43 @@ class PlaceSelect(forms.Select):
         final_attrs = self.build_attrs(self.attrs, attrs)
         final_attrs["name"] = name
         chosen = {str(v) for v in self.format_value(value)}
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (str(v), mark_safe(" selected") if str(v) in chosen else "", label)
-                for v, label in self.choices
-            ),
+        options = []
+        for choice, label in self.choices:
+            key = str(choice)
+            selected = " selected" if key in chosen else ""
+            label = conditional_escape(label)
+            options.append(f'<option value="{conditional_escape(key)}"{selected}>{label}</option>')
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(options)))  # noqa: S308
+
+
+class PlaceChoiceIterator(ModelChoiceIterator):
+    """Place choices as (id, full name) rows, without a model instance per option.
+
+    Building 700 district instances only to print their names was a quarter of an administrator's
+    list page. Validation still goes through the field's queryset as usual.
+    """
+
+    def __iter__(self) -> Iterator[tuple[object, object]]:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        yield from self.queryset.values_list("pk", "full_name")
+
+
+class PlaceChoiceField(ModelChoiceField):
+    iterator = PlaceChoiceIterator
+
+
+class PlaceFilter(django_filters.ModelChoiceFilter):
+    """A district or commune among the user's visible units, matched by path prefix."""
+
+    field_class = PlaceChoiceField
+
+    def __init__(self, label: str, queryset: Callable) -> None:
+        super().__init__(
+            label=label, queryset=queryset, method="in_unit", empty_label=ALL, widget=PlaceSelect
         )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
 class ScopedFilterSet(django_filters.FilterSet):
@@ -84,16 +116,8 @@ class ScopedFilterSet(django_filters.FilterSet):
     search_fields: tuple[str, ...] = ("name_search",)
 
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="search")
-    district = django_filters.ModelChoiceFilter(
-        label=_("Quận/huyện"),
-        queryset=visible_districts,
-        method="in_unit",
-        empty_label=ALL,
-        widget=PlaceSelect,
-    )
-    commune = django_filters.ModelChoiceFilter(
-        label=_("Xã/phường"), queryset=visible_communes, method="in_unit", empty_label=ALL, widget=PlaceSelect
-    )
+    district = PlaceFilter(_("Quận/huyện"), visible_districts)
+    commune = PlaceFilter(_("Xã/phường"), visible_communes)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         folded = fold(value)

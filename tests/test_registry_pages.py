@@ -631,6 +631,25 @@ def test_detail_pages_run_a_constant_number_of_queries(
     assert len(response.context["replicas"]) == 62 and len(response.context["reviews"]) == 62
 
 
+def test_place_filter_offers_the_users_own_units_by_full_name(client, users, tree, cat):
+    from registry.models import AdministrativeUnit
+
+    login(client, users.reviewer)
+    response = page(client, "area_list")
+    html = response.content.decode()
+    start = html.index('name="district"')
+    district_select = html[start : html.index("</select>", start)]
+    assert f'<option value="{tree.district.pk}">{tree.district.full_name}</option>' in district_select
+    assert str(tree.other_district.pk) not in district_select
+    communes = AdministrativeUnit.objects.visible_to(users.reviewer).current().filter(level="commune")
+    choices = response.context["filter"].form.fields["commune"].choices
+    offered = [(value, str(label)) for value, label in choices]
+    assert offered == [("", "Tất cả")] + [(unit.pk, unit.full_name) for unit in communes]
+    # Outside the scope is not a choice: the filter is refused, not applied.
+    refused = page(client, "area_list", commune=tree.other_commune.pk).context["filter"]
+    assert not refused.is_valid() and "commune" in refused.errors
+
+
 def test_place_filter_keeps_the_chosen_district_selected_and_escapes_names(client, users, tree):
     from registry.filters import PlaceSelect
 
