@@ -1,4 +1,4 @@
-"""Shared fixtures: a small administrative tree, one user per role, and a real browser."""
+"""Shared fixtures: a small administrative tree, one user per role, the demo province, a browser."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import call_command
+from django.db import transaction
 
 from accounts.models import User
 from accounts.roles import Role
@@ -102,6 +104,15 @@ def build_users(tree: Tree) -> Users:
         other_reviewer=make_user("huyen2", Role.DISTRICT_REVIEWER, tree.other_district),
         leadership=make_user("lanhdao", Role.LEADERSHIP, tree.province),
     )
+
+
+@pytest.fixture(scope="module")
+def demo_province(django_db_setup, django_db_blocker):
+    """Load the demo once for the module, inside a transaction rolled back at its end."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        call_command("load_demo", verbosity=0)
+        yield
+        transaction.set_rollback(True)
 
 
 # --- Browser ------------------------------------------------------------------------------------

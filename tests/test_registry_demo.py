@@ -6,7 +6,6 @@ import random
 
 import pytest
 from django.core.management import call_command
-from django.db import transaction
 
 from accounts.models import User
 from registry import demo
@@ -22,15 +21,6 @@ from registry.models import (
 from registry.rollups import unit_rollup
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(scope="module")
-def demo_province(django_db_setup, django_db_blocker):
-    """Load the demo once for the module, inside a transaction rolled back at its end."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 @pytest.fixture

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import get_resolver, reverse
 from django.utils import translation
 
@@ -15,14 +13,6 @@ from accounts.models import User
 pytestmark = pytest.mark.django_db
 
 STOCK = "django_tables2/bootstrap5-responsive.html"
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", verbosity=0)
-        yield
-        transaction.set_rollback(True)
 
 
 def table_list_urls() -> list[str]:
@@ -51,7 +41,7 @@ def both(table, request) -> tuple[str, str]:
 
 @pytest.mark.parametrize("url_name", table_list_urls())
 @pytest.mark.parametrize("language", ["vi", "en"])
-def test_table_rows_match_django_tables2_markup(client, demo, url_name, language):
+def test_table_rows_match_django_tables2_markup(client, demo_province, url_name, language):
     client.force_login(User.objects.get(username="admin"))
     client.cookies["django_language"] = language
     response = client.get(reverse(url_name))
@@ -65,7 +55,7 @@ def test_table_rows_match_django_tables2_markup(client, demo, url_name, language
     assert normalise(ours) == normalise(stock)
 
 
-def test_empty_table_says_so(client, demo):
+def test_empty_table_says_so(client, demo_province):
     client.force_login(User.objects.get(username="admin"))
     response = client.get(reverse("registry:area_list"), {"q": "không có khu dân cư nào tên này"})
     table = response.context["table"]
