@@ -46,6 +46,11 @@ def csv_bytes(rows: list[list[Any]], delimiter: str = ",", bom: bool = False) ->
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
+def response_bytes(response: Any) -> bytes:
+    """The body of a response, streamed (exports) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
 def import_file(entity: str, data: bytes, name: str, user: Any, *, dry_run: bool = False) -> ImportOutcome:
     return run_import(get_resource(entity), io.BytesIO(data), name, user, dry_run=dry_run)
 

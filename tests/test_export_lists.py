@@ -23,18 +23,15 @@ from movement.models import (
     ResultMetric,
 )
 from registry.models import AreaKind, ResidentialArea
+from tests.import_helpers import response_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
-
-
-def _content(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def _csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(_content(response).decode("utf-8-sig"))))
+    return list(csv.reader(io.StringIO(response_bytes(response).decode("utf-8-sig"))))
 
 
 def _column(rows: list[list], header: str) -> list:
@@ -82,7 +79,7 @@ def test_commune_staff_export_never_holds_another_communes_rows(client, tree, us
         assert set(_column(rows, "Mã xã")) <= {tree.commune.code}
     rows = _csv_rows(client.get(url, {"export": "csv"}))
     assert len(rows) - 1 == 30
-    workbook = load_workbook(io.BytesIO(_content(client.get(url, {"export": "xlsx"}))))
+    workbook = load_workbook(io.BytesIO(response_bytes(client.get(url, {"export": "xlsx"}))))
     codes = {row[0] for row in workbook.active.iter_rows(min_row=2, values_only=True)}
     assert codes == {tree.commune.code}
 
@@ -94,7 +91,7 @@ def test_registry_list_export_runs_constant_queries(
     with django_assert_max_num_queries(8):
         response = client.get(reverse("registry:area_list"), {"export": "xlsx"})
         assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(_content(response))).active
+    sheet = load_workbook(io.BytesIO(response_bytes(response))).active
     assert sheet.max_row - 1 == len(areas)
 
 

@@ -10,7 +10,7 @@ from certification.models import CertificationRecord, State, SubjectKind, Transi
 from dataio.entities import get_resource
 from dataio.exporters import export_response
 from registry.models import Organisation, OrganisationType, ResidentialArea
-from tests.import_helpers import csv_bytes, errors_of, import_file, xlsx_bytes
+from tests.import_helpers import csv_bytes, errors_of, import_file, response_bytes, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
@@ -37,10 +37,6 @@ def subjects(tree, catalogues):
         ),
         "small": Organisation.objects.create(commune=tree.commune, org_type=small, name="Cửa hàng Bình An"),
     }
-
-
-def _content(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def test_a_registration_list_registers_areas_organisations_and_the_commune(subjects, users):
@@ -113,7 +109,7 @@ def test_an_export_with_decided_records_reimports_unchanged_but_cannot_change_th
         state=State.APPROVED, decision_number="12/QĐ-UBND", decided_at=timezone.now()
     )
     resource = get_resource("certifications")
-    exported = _content(export_response(CertificationRecord.objects.all(), resource, "xlsx", "cn"))
+    exported = response_bytes(export_response(CertificationRecord.objects.all(), resource, "xlsx", "cn"))
     again = import_file("certifications", exported, "cn.xlsx", users.admin)
     assert again.ok and not again.plan.changed, errors_of(again)
 

@@ -22,7 +22,7 @@ from movement.models import (
     ResultMetric,
 )
 from registry.models import ForceType, ForceUnit
-from tests.import_helpers import csv_bytes, errors_of, import_file, xlsx_bytes
+from tests.import_helpers import csv_bytes, errors_of, import_file, response_bytes, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
@@ -38,10 +38,6 @@ def movement_catalogues(db):
     ResultMetric.objects.create(code="propaganda_sessions", name="Số buổi tuyên truyền", unit="buổi", order=1)
     ResultMetric.objects.create(code="guns", name="Súng giao nộp", unit="khẩu", order=2)
     CommendationForm.objects.create(name="Giấy khen của Giám đốc Công an tỉnh", level=4)
-
-
-def _content(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def _results(campaign: Campaign) -> dict[str, decimal.Decimal]:
@@ -83,7 +79,8 @@ def test_campaign_export_has_one_column_per_metric_and_reimports_unchanged(tree,
     ]
     first_import = import_file("campaigns", xlsx_bytes(rows), "a.xlsx", users.admin)
     assert first_import.ok, errors_of(first_import)
-    exported = _content(export_response(Campaign.objects.all(), get_resource("campaigns"), "xlsx", "dvd"))
+    response = export_response(Campaign.objects.all(), get_resource("campaigns"), "xlsx", "dvd")
+    exported = response_bytes(response)
     sheet = load_workbook(io.BytesIO(exported)).active
     header, first = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert header[-2:] == ["Số buổi tuyên truyền", "Súng giao nộp"]
@@ -126,7 +123,7 @@ def test_plans_round_trip(tree, users):
     assert import_file("plans", xlsx_bytes(rows), "kh.xlsx", users.admin).ok
     plan = Plan.objects.get()
     assert (plan.issuing_unit, plan.year_to, plan.status) == (tree.province, 2026, "in_force")
-    exported = _content(export_response(Plan.objects.all(), get_resource("plans"), "csv", "kh"))
+    exported = response_bytes(export_response(Plan.objects.all(), get_resource("plans"), "csv", "kh"))
     assert not import_file("plans", exported, "kh.csv", users.admin).plan.changed
     [entry] = history_for(plan)
     assert entry.user_label == "admin"
@@ -178,7 +175,7 @@ def test_commendations_name_a_registry_collective_or_a_person(tree, users, movem
     assert outcome.ok, errors_of(outcome)
     assert Commendation.objects.get(force_unit=force).decision_date == datetime.date(2024, 8, 19)
     assert Commendation.objects.get(recipient_name="Nguyễn Văn A").recipient_kind == "individual"
-    exported = _content(
+    exported = response_bytes(
         export_response(Commendation.objects.all(), get_resource("commendations"), "xlsx", "kt")
     )
     assert not import_file("commendations", exported, "kt.xlsx", users.admin).plan.changed

@@ -16,17 +16,13 @@ from dataio.models import ImportLog
 from movement.models import ResultMetric
 from registry.models import AreaKind, ResidentialArea
 from tests.conftest import PASSWORD
-from tests.import_helpers import AREA_HEADER, csv_bytes, xlsx_bytes
+from tests.import_helpers import AREA_HEADER, csv_bytes, response_bytes, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
 
 
 def _login(client, user) -> None:
     assert client.login(username=user.username, password=PASSWORD)
-
-
-def _content(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 @pytest.mark.parametrize("who", ["province_staff", "commune_staff", "reviewer", "leadership"])
@@ -126,7 +122,7 @@ def test_export_neutralises_formula_text_but_keeps_negative_numbers_numeric(tree
     queryset = ResidentialArea.objects.visible_to(users.admin).order_by("name")
     # Negative numbers reach the file as numbers (the importer would refuse them, the export must not).
     ResidentialArea.objects.filter(name="Thôn thường").update(households=0)
-    xlsx = load_workbook(io.BytesIO(_content(export_response(queryset, resource, "xlsx", "k"))))
+    xlsx = load_workbook(io.BytesIO(response_bytes(export_response(queryset, resource, "xlsx", "k"))))
     cells = {row[1].value: row for row in xlsx.active.iter_rows(min_row=2)}
     for name in names:
         # XML stores a carriage return as a line feed; the quote in front is what matters.
@@ -134,7 +130,7 @@ def test_export_neutralises_formula_text_but_keeps_negative_numbers_numeric(tree
         assert expected in cells, (name, list(cells))
         assert cells[expected][1].data_type == "s"
     assert cells["Thôn thường"][3].value == 0 and cells["Thôn thường"][3].data_type == "n"
-    text = _content(export_response(queryset, resource, "csv", "k")).decode("utf-8-sig")
+    text = response_bytes(export_response(queryset, resource, "csv", "k")).decode("utf-8-sig")
     exported = {row[1] for row in csv.reader(io.StringIO(text, newline=""))}
     assert {'\'=HYPERLINK("http://x")', "'+1", "'-2", "'@SUM(A1)", "'\tTab", "'\rCR"} <= exported
 
@@ -157,11 +153,11 @@ def test_export_view_is_scoped_and_constant_in_queries(
     _login(client, users.commune_staff)
     with django_assert_max_num_queries(8):
         response = client.get(reverse("dataio:export", args=["areas"]) + "?format=csv")
-        rows = list(csv.reader(io.StringIO(_content(response).decode("utf-8-sig"))))
+        rows = list(csv.reader(io.StringIO(response_bytes(response).decode("utf-8-sig"))))
     assert len(rows) == 31 and {row[0] for row in rows[1:]} == {"22615"}
     _login(client, users.province_staff)
     response = client.get(reverse("dataio:export", args=["areas"]) + f"?unit={tree.other_district.pk}")
-    sheet = load_workbook(io.BytesIO(_content(response))).active
+    sheet = load_workbook(io.BytesIO(response_bytes(response))).active
     assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} == {"22651"}
     _login(client, users.commune_staff)
     assert (
@@ -176,7 +172,7 @@ def test_admin_export_action_downloads_the_selection_in_the_import_layout(client
         reverse("admin:registry_administrativeunit_changelist"),
         {"action": "export_csv", "_selected_action": [tree.commune.pk, tree.district.pk]},
     )
-    rows = list(csv.reader(io.StringIO(_content(response).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response_bytes(response).decode("utf-8-sig"))))
     assert rows == [
         ["Mã đơn vị", "Tên", "Tên đầy đủ", "Loại đơn vị", "Cấp", "Mã đơn vị cấp trên"],
         ["22615", "Khánh Bình", "Xã Khánh Bình", "Xã", "Cấp xã", "573"],

@@ -19,13 +19,9 @@ from registry.models import (
     SecurityModel,
     SteeringCommittee,
 )
-from tests.import_helpers import AREA_HEADER, csv_bytes, errors_of, import_file, xlsx_bytes
+from tests.import_helpers import AREA_HEADER, csv_bytes, errors_of, import_file, response_bytes, xlsx_bytes
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
-
-
-def _content(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
 
 
 def test_reimporting_the_same_file_changes_nothing(tree, users, catalogues):
@@ -139,7 +135,7 @@ def test_an_export_reimports_unchanged(tree, users, catalogues, entity, model, f
     before = list(model.objects.order_by("pk").values())
     resource = get_resource(entity)
     response = export_response(model.objects.visible_to(users.admin), resource, fmt, entity)
-    outcome = import_file(entity, _content(response), f"{entity}.{fmt}", users.admin)
+    outcome = import_file(entity, response_bytes(response), f"{entity}.{fmt}", users.admin)
     assert outcome.ok, errors_of(outcome)
     assert outcome.plan.counts == {"new": 0, "updated": 0, "unchanged": len(before)}
     assert list(model.objects.order_by("pk").values()) == before
@@ -148,7 +144,7 @@ def test_an_export_reimports_unchanged(tree, users, catalogues, entity, model, f
 def test_an_export_loads_into_an_empty_registry_identically(tree, users, catalogues):
     _populate(tree)
     resource = get_resource("forces")
-    data = _content(export_response(ForceUnit.objects.all(), resource, "xlsx", "f"))
+    data = response_bytes(export_response(ForceUnit.objects.all(), resource, "xlsx", "f"))
     before = list(ForceUnit.objects.values("name", "area__name", "member_count", "established_on", "status"))
     ForceUnit.objects.all().delete()
     assert import_file("forces", data, "f.xlsx", users.admin).plan.counts["new"] == 1
