@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -266,13 +266,7 @@ def _models_by_class(scope: Scope, year: int, years: list[int]) -> dict[int, dic
     )
     with connection.cursor() as cursor:
         cursor.execute(query, params)
-        rows = cursor.fetchall()
-    result: dict[int, dict[str, int]] = {y: defaultdict(int) for y in years}
-    for row in rows:
-        for i, y in enumerate(years):
-            klass = row[i]
-            result[y][str(klass) if klass else NO_CLASS] += row[len(years) + i]
-    return result
+        return _tally(years, ((row[: len(years)], row[len(years) :]) for row in cursor.fetchall()))
 
 
 def _models_by_class_probed(scope: Scope, year: int, years: list[int]) -> dict[int, dict[str, int]]:
@@ -288,11 +282,18 @@ def _models_by_class_probed(scope: Scope, year: int, years: list[int]) -> dict[i
         .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))
         .order_by()
     )
+    groups = (([row[f"class_{y}"] for y in years], [row[f"y{y}"] for y in years]) for row in pairs)
+    return _tally(years, groups)
+
+
+def _tally(
+    years: list[int], groups: Iterable[tuple[Sequence[int | None], Sequence[int]]]
+) -> dict[int, dict[str, int]]:
+    """Per year, models counted by class key, from groups of (class per year, count per year)."""
     result: dict[int, dict[str, int]] = {y: defaultdict(int) for y in years}
-    for row in pairs:
-        for y in years:
-            klass = row[f"class_{y}"]
-            result[y][str(klass) if klass else NO_CLASS] += row[f"y{y}"]
+    for klasses, counts in groups:
+        for y, klass, count in zip(years, klasses, counts, strict=True):
+            result[y][str(klass) if klass else NO_CLASS] += count
     return result
 
 
