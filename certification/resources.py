@@ -13,7 +13,8 @@ import datetime
 from typing import Any
 
 from django.utils import timezone
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from certification.models import (
     ORGANISATION_KINDS,
@@ -27,7 +28,7 @@ from dataio.resources import EntityResource, col
 from dataio.widgets import DateCellWidget, NaturalKeyWidget, UnitCodeWidget
 from registry.models import Organisation, ResidentialArea, UnitLevel
 
-STATE_RULE = (
+STATE_RULE = gettext_lazy(
     "Chỉ nhập được hồ sơ ở trạng thái “Đã đăng ký” (danh sách đăng ký). Nộp, phê duyệt, trả lại, "
     "thu hồi làm trên trang hồ sơ để mỗi bước có người chịu trách nhiệm."
 )
@@ -43,7 +44,7 @@ class LocalDateWidget(DateCellWidget):
 
 
 class CertificationRecordResource(EntityResource):
-    label = "Đăng ký công nhận An toàn về ANTT"
+    label = gettext_noop("Đăng ký công nhận An toàn về ANTT")
     natural_key = ("year", "commune", "area", "organisation")
     sample = {
         "year": 2025,
@@ -73,15 +74,27 @@ class CertificationRecordResource(EntityResource):
         ),
         required=False,
     )
-    state = col("state", "Trạng thái", help_text="Để trống hoặc 'Đã đăng ký' (chỉ nhập danh sách đăng ký).")
-    registered_on = col("registered_on", "Ngày đăng ký", required=False, help_text="Để trống: hôm nay.")
+    state = col(
+        "state",
+        "Trạng thái",
+        help_text=gettext_lazy("Để trống hoặc 'Đã đăng ký' (chỉ nhập danh sách đăng ký)."),
+    )
+    registered_on = col(
+        "registered_on", "Ngày đăng ký", required=False, help_text=gettext_lazy("Để trống: hôm nay.")
+    )
     decision_number = col(
-        "decision_number", "Số quyết định công nhận", help_text="Chỉ xuất; để trống khi nhập."
+        "decision_number", "Số quyết định công nhận", help_text=gettext_lazy("Chỉ xuất; để trống khi nhập.")
     )
     decided_at = col(
-        "decided_at", "Ngày quyết định", LocalDateWidget(), readonly=True, help_text="Chỉ xuất, không nhập."
+        "decided_at",
+        "Ngày quyết định",
+        LocalDateWidget(),
+        readonly=True,
+        help_text=gettext_lazy("Chỉ xuất, không nhập."),
     )
-    reason = col("reason", "Lý do (trả lại / thu hồi)", help_text="Chỉ xuất; để trống khi nhập.")
+    reason = col(
+        "reason", "Lý do (trả lại / thu hồi)", help_text=gettext_lazy("Chỉ xuất; để trống khi nhập.")
+    )
 
     class Meta:
         model = CertificationRecord
@@ -104,20 +117,29 @@ class CertificationRecordResource(EntityResource):
         year, kind = values.get("year"), values.get("subject_kind")
         last_year = timezone.localdate().year + 1
         if year is not None and not FIRST_YEAR <= year <= last_year:
-            problems.append(("year", f"Năm {year} không hợp lệ (từ {FIRST_YEAR} đến {last_year})."))
+            problems.append(
+                (
+                    "year",
+                    _("Năm %(year)s không hợp lệ (từ %(first)s đến %(last)s).")
+                    % {"year": year, "first": FIRST_YEAR, "last": last_year},
+                )
+            )
         area, organisation = values.get("area"), values.get("organisation")
         if area and organisation:
             problems.append(
-                ("organisation", "Chỉ ghi một đối tượng: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường.")
+                (
+                    "organisation",
+                    _("Chỉ ghi một đối tượng: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường."),
+                )
             )
         elif kind == SubjectKind.RESIDENTIAL_AREA and not area:
-            problems.append(("area", "Đối tượng là khu dân cư: ghi tên khu dân cư."))
+            problems.append(("area", _("Đối tượng là khu dân cư: ghi tên khu dân cư.")))
         elif kind in ORGANISATION_KINDS and not organisation:
-            problems.append(("organisation", "Ghi tên cơ quan, doanh nghiệp, nhà trường."))
+            problems.append(("organisation", _("Ghi tên cơ quan, doanh nghiệp, nhà trường.")))
         elif kind == SubjectKind.COMMUNE and (area or organisation):
-            problems.append(("subject_kind", "Hồ sơ của xã không ghi khu dân cư hay cơ quan."))
+            problems.append(("subject_kind", _("Hồ sơ của xã không ghi khu dân cư hay cơ quan.")))
         elif kind and kind != SubjectKind.RESIDENTIAL_AREA and area:
-            problems.append(("subject_kind", "Đã ghi khu dân cư: đối tượng phải là 'Khu dân cư'."))
+            problems.append(("subject_kind", _("Đã ghi khu dân cư: đối tượng phải là 'Khu dân cư'.")))
         return problems
 
     def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
@@ -140,7 +162,9 @@ class CertificationRecordResource(EntityResource):
             values, resolved = row.values, row.resolved
             area, organisation = resolved.get("area"), resolved.get("organisation")
             if area is not None and area not in areas:
-                problems.append((row.number, "area", "Khu dân cư này không còn tồn tại, không đăng ký được."))
+                problems.append(
+                    (row.number, "area", _("Khu dân cư này không còn tồn tại, không đăng ký được."))
+                )
             if organisation is not None:
                 category = organisations.get(organisation)
                 if category is None:
@@ -148,34 +172,54 @@ class CertificationRecordResource(EntityResource):
                         (
                             row.number,
                             "organisation",
-                            "Cơ sở này không còn hoạt động hoặc không thuộc diện công nhận An toàn về ANTT.",
+                            _(
+                                "Cơ sở này không còn hoạt động hoặc không thuộc diện công nhận "
+                                "An toàn về ANTT."
+                            ),
                         )
                     )
                 elif values.get("subject_kind") != category:
                     label = SubjectKind(category).label
-                    problems.append((row.number, "subject_kind", f"Cơ sở này thuộc nhóm '{label}'."))
+                    problems.append(
+                        (
+                            row.number,
+                            "subject_kind",
+                            _("Cơ sở này thuộc nhóm '%(group)s'.") % {"group": label},
+                        )
+                    )
             if (
                 area is None
                 and organisation is None
                 and resolved.get("commune") not in communes[values["year"]]
             ):
                 problems.append(
-                    (row.number, "commune", f"Xã không còn hiệu lực trong kỳ đánh giá năm {values['year']}.")
+                    (
+                        row.number,
+                        "commune",
+                        _("Xã không còn hiệu lực trong kỳ đánh giá năm %(year)s.") % {"year": values["year"]},
+                    )
                 )
         return problems
 
     def check_update(self, current: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
         if current["state"] != State.REGISTERED:
             return [
-                ("state", f"Hồ sơ đã ở trạng thái “{State(current['state']).label}”, không sửa bằng tệp.")
+                (
+                    "state",
+                    _("Hồ sơ đã ở trạng thái “%(state)s”, không sửa bằng tệp.")
+                    % {"state": State(current["state"]).label},
+                )
             ]
         if new.get("state", current["state"]) != current["state"]:
-            return [("state", STATE_RULE)]
-        for key, header in (("decision_number", "số quyết định"), ("reason", "lý do")):
+            return [("state", str(STATE_RULE))]
+        for key, message in (
+            ("decision_number", _("Hồ sơ đang đăng ký chưa có số quyết định: để trống ô này.")),
+            ("reason", _("Hồ sơ đang đăng ký chưa có lý do: để trống ô này.")),
+        ):
             if new.get(key):
-                return [(key, f"Hồ sơ đang đăng ký chưa có {header}: để trống ô này.")]
+                return [(key, message)]
         if "registered_on" in new and new["registered_on"] is None:
-            return [("registered_on", "Không xóa ngày đăng ký của hồ sơ đã có.")]
+            return [("registered_on", _("Không xóa ngày đăng ký của hồ sơ đã có."))]
         return []
 
     def before_insert(self, rows: list[dict[str, Any]]) -> None:
@@ -189,10 +233,12 @@ class CertificationRecordResource(EntityResource):
     def check_insert(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         problems = []
         if values.get("state") not in (None, State.REGISTERED):
-            problems.append(("state", STATE_RULE))
+            problems.append(("state", str(STATE_RULE)))
         for key in ("decision_number", "reason"):
             if values.get(key):
-                problems.append((key, "Hồ sơ mới chỉ là đăng ký: để trống ô này (" + STATE_RULE + ")"))
+                problems.append(
+                    (key, _("Hồ sơ mới chỉ là đăng ký: để trống ô này (%(rule)s)") % {"rule": STATE_RULE})
+                )
         return problems
 
     def after_write(self, rows: list[Any], history: Any, cursor: Any) -> None:

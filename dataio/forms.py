@@ -16,4 +16,4 @@ class ImportForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["entity"].choices = [(slug, resource.label) for slug, resource in all_entities()]
+        self.fields["entity"].choices = [(slug, _(resource.label)) for slug, resource in all_entities()]

@@ -10,6 +10,9 @@ from __future__ import annotations
 import decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
+
 from dataio.resources import Column, EntityResource, col, columns_of
 from dataio.widgets import CellError, CellWidget, NaturalKeyWidget, UnitCodeWidget, cell_text
 from movement.models import (
@@ -31,7 +34,7 @@ def unit_column(attribute: str, header: str, label: str) -> Any:
 
 
 class PlanResource(EntityResource):
-    label = "Kế hoạch"
+    label = gettext_noop("Kế hoạch")
     natural_key = ("issuing_unit", "number")
     sample = {
         "issuing_unit": "56",
@@ -44,7 +47,7 @@ class PlanResource(EntityResource):
         "status": "Đang thực hiện",
     }
 
-    issuing_unit = unit_column("issuing_unit", "Mã đơn vị ban hành", "đơn vị ban hành")
+    issuing_unit = unit_column("issuing_unit", "Mã đơn vị ban hành", gettext_lazy("đơn vị ban hành"))
     number = col("number", "Số, ký hiệu")
     title = col("title", "Trích yếu")
     issuer = col("issuer", "Cơ quan ban hành")
@@ -72,7 +75,7 @@ class PlanResource(EntityResource):
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         start, end = values.get("year_from"), values.get("year_to")
         if start and end and end < start:
-            return [("year_to", "Năm kết thúc phải bằng hoặc sau năm bắt đầu.")]
+            return [("year_to", _("Năm kết thúc phải bằng hoặc sau năm bắt đầu."))]
         return []
 
 
@@ -81,7 +84,7 @@ class MetricWidget(CellWidget):
 
     def parse(self, value: Any) -> decimal.Decimal:
         if isinstance(value, bool):
-            raise CellError("Phải là một số.")
+            raise CellError(_("Phải là một số."))
         if isinstance(value, (int, float)):
             number = decimal.Decimal(str(value))
         else:
@@ -92,13 +95,13 @@ class MetricWidget(CellWidget):
             try:
                 number = decimal.Decimal(text)
             except decimal.InvalidOperation:
-                raise CellError(f"'{cell_text(value)}' không phải là số.") from None
+                raise CellError(_("'%(value)s' không phải là số.") % {"value": cell_text(value)}) from None
         if not number.is_finite() or number < 0:
-            raise CellError("Phải là một số không âm.")
+            raise CellError(_("Phải là một số không âm."))
         if number != number.quantize(decimal.Decimal("0.01")):
-            raise CellError("Tối đa hai chữ số thập phân.")
+            raise CellError(_("Tối đa hai chữ số thập phân."))
         if number >= decimal.Decimal("1e12"):
-            raise CellError("Số quá lớn.")
+            raise CellError(_("Số quá lớn."))
         return number.quantize(decimal.Decimal("0.01"))
 
     def format(self, value: Any) -> Any:
@@ -112,7 +115,7 @@ METRIC_PREFIX = "metric:"
 
 
 class CampaignResource(EntityResource):
-    label = "Đợt vận động, sự kiện và kết quả"
+    label = gettext_noop("Đợt vận động, sự kiện và kết quả")
     natural_key = ("place", "name", "start_date")
     sample = {
         "place": "22615",
@@ -124,10 +127,19 @@ class CampaignResource(EntityResource):
         "participants": 350,
     }
 
-    place = unit_column("place", "Mã địa bàn", "địa bàn")
+    place = unit_column("place", "Mã địa bàn", gettext_lazy("địa bàn"))
     name = col("name", "Tên đợt vận động, sự kiện")
-    kind = col("kind", "Loại", NaturalKeyWidget(CampaignKind, "name", label="loại đợt vận động, sự kiện"))
-    plan = col("plan", "Số kế hoạch", NaturalKeyWidget(Plan, "number", label="kế hoạch"), required=False)
+    kind = col(
+        "kind",
+        "Loại",
+        NaturalKeyWidget(CampaignKind, "name", label=gettext_lazy("loại đợt vận động, sự kiện")),
+    )
+    plan = col(
+        "plan",
+        "Số kế hoạch",
+        NaturalKeyWidget(Plan, "number", label=gettext_lazy("kế hoạch")),
+        required=False,
+    )
     start_date = col("start_date", "Từ ngày")
     end_date = col("end_date", "Đến ngày")
     organisers = col("organisers", "Đơn vị tổ chức")
@@ -152,7 +164,7 @@ class CampaignResource(EntityResource):
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         start, end = values.get("start_date"), values.get("end_date")
         if start and end and end < start:
-            return [("end_date", "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")]
+            return [("end_date", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))]
         return []
 
     # --- results: one column per metric of the catalogue -----------------------------------------
@@ -170,7 +182,7 @@ class CampaignResource(EntityResource):
                 widget,
                 False,
                 None,
-                f"Kết quả ({metric.unit}); để trống: không có số liệu.",
+                _("Kết quả (%(unit)s); để trống: không có số liệu.") % {"unit": metric.unit},
                 False,
             )
             for metric in ResultMetric.objects.filter(is_active=True).order_by("order", "name")
@@ -228,7 +240,7 @@ class CampaignResource(EntityResource):
 
 
 class CommendationResource(EntityResource):
-    label = "Khen thưởng"
+    label = gettext_noop("Khen thưởng")
     natural_key = (
         "unit",
         "decision_number",
@@ -249,30 +261,36 @@ class CommendationResource(EntityResource):
         "recipient_position": "Trưởng thôn",
     }
 
-    unit = unit_column("unit", "Mã địa bàn", "địa bàn")
+    unit = unit_column("unit", "Mã địa bàn", gettext_lazy("địa bàn"))
     decision_number = col("decision_number", "Số quyết định")
     decision_date = col("decision_date", "Ngày quyết định")
     year = col("year", "Năm")
-    form = col("form", "Hình thức", NaturalKeyWidget(CommendationForm, "name", label="hình thức khen thưởng"))
+    form = col(
+        "form",
+        "Hình thức",
+        NaturalKeyWidget(CommendationForm, "name", label=gettext_lazy("hình thức khen thưởng")),
+    )
     authority = col("authority", "Cấp quyết định")
     event = col("event", "Sự kiện, phong trào")
     recipient_kind = col("recipient_kind", "Đối tượng")
     organisation = col(
         "organisation",
         "Cơ quan, doanh nghiệp, nhà trường",
-        NaturalKeyWidget(Organisation, "name", within="unit", label="cơ quan, doanh nghiệp, nhà trường"),
+        NaturalKeyWidget(
+            Organisation, "name", within="unit", label=gettext_lazy("cơ quan, doanh nghiệp, nhà trường")
+        ),
         required=False,
     )
     force_unit = col(
         "force_unit",
         "Lực lượng",
-        NaturalKeyWidget(ForceUnit, "name", within="unit", label="lực lượng"),
+        NaturalKeyWidget(ForceUnit, "name", within="unit", label=gettext_lazy("lực lượng")),
         required=False,
     )
     security_model = col(
         "security_model",
         "Mô hình",
-        NaturalKeyWidget(SecurityModel, "name", within="unit", label="mô hình"),
+        NaturalKeyWidget(SecurityModel, "name", within="unit", label=gettext_lazy("mô hình")),
         required=False,
     )
     recipient_name = col("recipient_name", "Tên tập thể / họ tên cá nhân", required=False)
@@ -302,14 +320,16 @@ class CommendationResource(EntityResource):
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         links = [f for f in ("organisation", "force_unit", "security_model") if values.get(f)]
         if len(links) > 1:
-            return [(links[1], "Chỉ ghi một tập thể trong sổ đăng ký.")]
+            return [(links[1], _("Chỉ ghi một tập thể trong sổ đăng ký."))]
         if values.get("recipient_kind") == RecipientKind.INDIVIDUAL:
             if links:
-                return [(links[0], "Khen thưởng cá nhân không gắn với tập thể trong sổ đăng ký.")]
+                return [(links[0], _("Khen thưởng cá nhân không gắn với tập thể trong sổ đăng ký."))]
             if not values.get("recipient_name"):
-                return [("recipient_name", "Ghi họ tên cá nhân được khen thưởng.")]
+                return [("recipient_name", _("Ghi họ tên cá nhân được khen thưởng."))]
         elif not links and not values.get("recipient_name"):
-            return [("recipient_name", "Ghi tên tập thể được khen thưởng (hoặc tập thể trong sổ đăng ký).")]
+            return [
+                ("recipient_name", _("Ghi tên tập thể được khen thưởng (hoặc tập thể trong sổ đăng ký)."))
+            ]
         return []
 
     def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
@@ -321,8 +341,9 @@ class CommendationResource(EntityResource):
                 pk__in={r.resolved.get("unit") for r in rows}, level=UnitLevel.COMMUNE
             ).values_list("pk", flat=True)
         )
+        message = _("Tập thể trong sổ đăng ký: mã địa bàn phải là mã xã của tập thể.")
         return [
-            (r.number, f, "Tập thể trong sổ đăng ký: mã địa bàn phải là mã xã của tập thể.")
+            (r.number, f, message)
             for r in rows
             for f in ("organisation", "force_unit", "security_model")
             if r.values.get(f) and r.resolved.get("unit") not in units

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from dataio.resources import EntityResource, col
 from dataio.widgets import NaturalKeyWidget, UnitCodeTextWidget, UnitCodeWidget
@@ -42,7 +43,7 @@ def catalogue(model: type, attribute: str, header: str) -> Any:
 
 
 class AdministrativeUnitResource(EntityResource):
-    label = "Đơn vị hành chính"
+    label = gettext_noop("Đơn vị hành chính")
     natural_key = ("code",)
     sample = {
         "code": "22615",
@@ -75,16 +76,21 @@ class AdministrativeUnitResource(EntityResource):
             return []
         problems = []
         if len(code) != self.CODE_LENGTH[level]:
-            problems.append(("code", f"Mã đơn vị cấp này phải có {self.CODE_LENGTH[level]} chữ số."))
+            problems.append(
+                (
+                    "code",
+                    _("Mã đơn vị cấp này phải có %(digits)s chữ số.") % {"digits": self.CODE_LENGTH[level]},
+                )
+            )
         if level == UnitLevel.PROVINCE and not getattr(self.user, "is_admin", False):
             # Every other unit is checked through its parent's scope; a province has none.
-            problems.append(("level", "Chỉ quản trị hệ thống được thêm, sửa đơn vị cấp tỉnh."))
+            problems.append(("level", _("Chỉ quản trị hệ thống được thêm, sửa đơn vị cấp tỉnh.")))
         if level == UnitLevel.PROVINCE and parent:
-            problems.append(("parent", "Đơn vị cấp tỉnh không có đơn vị cấp trên."))
+            problems.append(("parent", _("Đơn vị cấp tỉnh không có đơn vị cấp trên.")))
         elif level != UnitLevel.PROVINCE and not parent:
-            problems.append(("parent", "Thiếu mã đơn vị cấp trên."))
+            problems.append(("parent", _("Thiếu mã đơn vị cấp trên.")))
         elif parent and (len(parent) >= len(code) or (level == UnitLevel.DISTRICT and len(parent) != 2)):
-            problems.append(("parent", f"Đơn vị cấp trên '{parent}' không đúng cấp."))
+            problems.append(("parent", _("Đơn vị cấp trên '%(code)s' không đúng cấp.") % {"code": parent}))
         return problems
 
     def check_update(self, current: dict[str, Any], new: dict[str, Any]) -> list[tuple[str, str]]:
@@ -92,8 +98,10 @@ class AdministrativeUnitResource(EntityResource):
             return [
                 (
                     "parent",
-                    "Không đổi đơn vị cấp trên của đơn vị đã có ở đây: sắp xếp lại địa giới dùng lệnh "
-                    "import_admin_units với ngày hiệu lực.",
+                    _(
+                        "Không đổi đơn vị cấp trên của đơn vị đã có ở đây: sắp xếp lại địa giới dùng lệnh "
+                        "import_admin_units với ngày hiệu lực."
+                    ),
                 )
             ]
         return []
@@ -109,7 +117,7 @@ class AdministrativeUnitResource(EntityResource):
 
 
 class ResidentialAreaResource(EntityResource):
-    label = "Khu dân cư"
+    label = gettext_noop("Khu dân cư")
     natural_key = ("commune", "name")
     sample = {"commune": "22615", "name": "Thôn Ba Cẩm", "kind": "Thôn", "households": 120, "population": 480}
 
@@ -127,7 +135,7 @@ class ResidentialAreaResource(EntityResource):
 
 
 class OrganisationResource(EntityResource):
-    label = "Cơ quan, doanh nghiệp, nhà trường"
+    label = gettext_noop("Cơ quan, doanh nghiệp, nhà trường")
     natural_key = ("commune", "name")
     sample = {
         "commune": "22615",
@@ -151,7 +159,7 @@ class OrganisationResource(EntityResource):
 
 
 class SteeringCommitteeResource(EntityResource):
-    label = "Ban chỉ đạo"
+    label = gettext_noop("Ban chỉ đạo")
     natural_key = ("commune", "decision_number")
     sample = {
         "commune": "22615",
@@ -209,12 +217,14 @@ def _host_columns() -> dict[str, Any]:
 class HostedResource(EntityResource):
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         if values.get("area") and values.get("organisation"):
-            return [("organisation", "Chỉ ghi một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường.")]
+            return [
+                ("organisation", _("Chỉ ghi một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường."))
+            ]
         return []
 
 
 class ForceUnitResource(HostedResource):
-    label = "Lực lượng nòng cốt"
+    label = gettext_noop("Lực lượng nòng cốt")
     natural_key = ("commune", "name")
     sample = {
         "commune": "22615",
@@ -257,7 +267,7 @@ class ForceUnitResource(HostedResource):
 
 
 class SecurityModelResource(HostedResource):
-    label = "Mô hình tự quản về ANTT"
+    label = gettext_noop("Mô hình tự quản về ANTT")
     natural_key = ("commune", "name")
     sample = {
         "commune": "22615",
@@ -295,7 +305,7 @@ class SecurityModelResource(HostedResource):
 
 
 class ModelReviewResource(EntityResource):
-    label = "Đánh giá mô hình"
+    label = gettext_noop("Đánh giá mô hình")
     natural_key = ("model", "reviewed_on", "kind")
     sample = {
         "commune": "22615",

@@ -7,6 +7,7 @@ import decimal
 import io
 
 import pytest
+from django.utils import translation
 from openpyxl import load_workbook
 
 from audit.history import history_for
@@ -105,6 +106,34 @@ def test_campaign_rows_are_checked(tree, users, movement_catalogues):
         (4, "Số buổi tuyên truyền"),
     ]
     assert not Campaign.objects.exists()
+
+
+def test_campaign_row_errors_are_in_the_users_language(tree, users, movement_catalogues):
+    rows = [
+        [*CAMPAIGN_HEADER, "Số buổi tuyên truyền"],
+        ["22615", "A", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "18/08/2024", 1],
+        ["22615", "B", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", "nhiều"],
+        ["22615", "C", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", "1,255"],
+    ]
+    with translation.override("en"):
+        english = [
+            message
+            for _, _, message in errors_of(import_file("campaigns", csv_bytes(rows), "a.csv", users.admin))
+        ]
+    vietnamese = [
+        message
+        for _, _, message in errors_of(import_file("campaigns", csv_bytes(rows), "a.csv", users.admin))
+    ]
+    assert english == [
+        "The end date must be on or after the start date.",
+        "'nhiều' is not a number.",
+        "At most two decimal places.",
+    ]
+    assert vietnamese == [
+        "Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.",
+        "'nhiều' không phải là số.",
+        "Tối đa hai chữ số thập phân.",
+    ]
 
 
 def test_plans_round_trip(tree, users):
