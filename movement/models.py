@@ -11,6 +11,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext, pgettext_lazy
@@ -29,6 +30,9 @@ from registry.models import (
 )
 from registry.scoping import ScopedManager, ScopedQuerySet
 from registry.text import folded
+
+# The movement began in 1962; the upper bound only stops typing slips (20255) that no date can hold.
+YEAR_VALIDATORS = [MinValueValidator(1962), MaxValueValidator(2100)]
 
 
 # The labels of these choices are also the values of spreadsheet cells: the import/export widgets
@@ -66,8 +70,8 @@ class Plan(NormalizedTextMixin, TimeStamped):
         _("cơ quan ban hành"), max_length=255, blank=True, help_text=_("Ví dụ: Công an tỉnh")
     )
     issued_on = models.DateField(_("ngày ban hành"))
-    year_from = models.PositiveSmallIntegerField(_("từ năm"))
-    year_to = models.PositiveSmallIntegerField(_("đến năm"))
+    year_from = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
+    year_to = models.PositiveSmallIntegerField(_("đến năm"), validators=YEAR_VALIDATORS)
     status = models.CharField(
         _("tình trạng"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.IN_FORCE
     )
@@ -133,6 +137,7 @@ class PlanTarget(models.Model):
         _("năm"),
         null=True,
         blank=True,
+        validators=YEAR_VALIDATORS,
         help_text=_("Trống: cả thời kỳ kế hoạch (chỉ tiêu cộng dồn) hoặc năm cuối (chỉ tiêu thời điểm)."),
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
@@ -285,7 +290,7 @@ class Commendation(NormalizedTextMixin, TimeStamped):
     authority = models.CharField(_("cấp quyết định"), max_length=255)
     decision_number = models.CharField(_("số quyết định"), max_length=50)
     decision_date = models.DateField(_("ngày quyết định"))
-    year = models.PositiveSmallIntegerField(_("năm"))
+    year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     event = models.CharField(_("sự kiện, phong trào"), max_length=255, blank=True)
     recipient_kind = models.CharField(_("đối tượng"), max_length=20, choices=RecipientKind.choices)
     # The unit the commendation is recorded under (scope); for a collective of the registry, its commune.

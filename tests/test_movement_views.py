@@ -303,6 +303,16 @@ def test_plan_target_with_unknown_indicator_or_year_outside_plan_is_refused(
     assert not Plan.objects.exists()
 
 
+
+@pytest.mark.parametrize("field", ["year_from", "year_to"])
+def test_a_mistyped_plan_year_is_refused_with_a_message(client, tree, users, catalogues, field):
+    # A year no date can hold (20255) used to save, then break the plan's page.
+    login(client, users.province_staff)
+    data = plan_post(tree, **{field: "20255", "targets-0-year": ""})
+    page = client.post(reverse("movement:plan_create"), data).content.decode()
+    assert "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 2100" in page
+    assert not Plan.objects.exists()
+
 def test_commendation_to_a_model_is_recorded_under_the_models_commune(client, tree, users, catalogues):
     model = SecurityModel.objects.create(
         name="Camera an ninh thôn 1", commune=tree.commune, model_type=ModelType.objects.create(name="Camera")
