@@ -55,7 +55,9 @@ if PRODUCTION:
 elif not SECRET_KEY:
     SECRET_KEY = _DEV_SECRET
 
-DEBUG = env_bool("DEBUG", default=not PRODUCTION and not TESTING)
+# Off unless asked for (DEBUG=1 with runserver): `make run` must show the Vietnamese error pages, not
+# Django's debug pages that list the URL patterns and tracebacks.
+DEBUG = env_bool("DEBUG", default=False)
 if TESTING:
     # pytest-django's live_server runs next to Playwright's event loop in the browser tests.
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")

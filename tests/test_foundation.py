@@ -46,6 +46,27 @@ def test_production_refuses_to_start_without_secret_key():
     assert "SECRET_KEY" in result.stderr
 
 
+def test_debug_pages_are_off_unless_asked_for():
+    # `make run` sets nothing: its users must get the Vietnamese error pages, not debug pages.
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup(); "
+        "from django.conf import settings; print(settings.DEBUG)"
+    )
+    url = "postgres://nobody@127.0.0.1:1/none"  # settings only parse it
+    environ = {k: v for k, v in clean_env().items() if k not in ("DEBUG", "DJANGO_ENV", "ANTQ_TESTING")}
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env={**environ, "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert run.stdout.strip() == "False", run.stderr
+    assert run_django(code, DATABASE_URL=url, DEBUG="1").stdout.strip() == "True"
+
+
 def test_production_refuses_the_development_key():
     result = run_django(
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup()",
