@@ -12,11 +12,21 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ("scope_unit",)
     search_fields = ("username", "first_name", "last_name", "scope_unit__name", "scope_unit__code")
     autocomplete_fields = ("scope_unit",)
+    # Permissions come from the role (``User.save``): no superuser, staff, group or permission boxes
+    # that could say otherwise.
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
-        (_("Vai trò và phạm vi"), {"fields": ("role", "scope_unit", "position")}),
+        (None, {"fields": ("username", "password")}),
+        (_("Thông tin cá nhân"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Vai trò và phạm vi"), {"fields": ("role", "scope_unit", "position", "is_active")}),
+        (_("Các mốc thời gian"), {"fields": ("last_login", "date_joined")}),
     )
+
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,
         (_("Vai trò và phạm vi"), {"fields": ("role", "scope_unit", "position")}),
     )
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        # History rows name their author through this table: an account that leaves is
+        # deactivated, never deleted, so "who" stays answerable.
+        return False

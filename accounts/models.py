@@ -14,6 +14,11 @@ class ScopedUserManager(UserManager):
     def get_queryset(self) -> models.QuerySet:
         return super().get_queryset().select_related("scope_unit")
 
+    def create_superuser(self, username: str, email: str | None = None, password: str | None = None, **extra):
+        # `createsuperuser` makes an administrator: the role is what the app reads.
+        extra.setdefault("role", Role.ADMIN)
+        return super().create_superuser(username, email, password, **extra)
+
 
 class User(AbstractUser):
     role = models.CharField(_("vai trò"), max_length=32, choices=Role.choices, default=Role.LEADERSHIP)
@@ -40,7 +45,7 @@ class User(AbstractUser):
 
     @property
     def is_admin(self) -> bool:
-        return self.is_superuser or self.role == Role.ADMIN
+        return self.role == Role.ADMIN
 
     def can(self, action: Action | str) -> bool:
         """Whether the role allows the action at all (the rows are limited by scope separately)."""
@@ -71,10 +76,7 @@ class User(AbstractUser):
             )
 
     def save(self, *args, **kwargs) -> None:
-        # The administrator role is what opens the Django admin; nothing else does.
-        if self.role == Role.ADMIN:
-            self.is_staff = True
-            self.is_superuser = True
-        elif not self.is_superuser:
-            self.is_staff = False
+        # The role alone decides: the administrator role opens the Django admin and nothing else
+        # does, so a user moved out of it loses both flags too.
+        self.is_staff = self.is_superuser = self.role == Role.ADMIN
         super().save(*args, **kwargs)

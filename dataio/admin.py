@@ -49,6 +49,9 @@ class ImportLogAdmin(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: ImportLog | None = None) -> bool:
         return False
 
+    def has_delete_permission(self, request: HttpRequest, obj: ImportLog | None = None) -> bool:
+        return False  # the log of who imported what is part of the audit trail
+
 
 def _export(fmt: str):  # admin action factory
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> HttpResponse | None:

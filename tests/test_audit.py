@@ -86,6 +86,27 @@ def test_change_through_a_request_records_user_ip_request_id_and_values(client, 
     assert "path" not in changes  # computed, not edited
 
 
+def test_the_editors_address_is_shown_to_administrators_only(client, tree, users, kind):
+    area = make_area(tree.commune, kind)
+    client.force_login(users.admin)
+    url = reverse("admin:registry_residentialarea_change", args=[area.pk])
+    data = {
+        "commune": tree.commune.pk,
+        "name": "Thôn Một",
+        "kind": kind.pk,
+        "households": "",
+        "population": "",
+    }
+    data["is_active"] = "on"
+    assert client.post(url, data, REMOTE_ADDR="10.1.2.3").status_code == 302
+    assert area.history.latest().ip_address == "10.1.2.3"
+
+    assert "10.1.2.3" in client.get(area.get_absolute_url()).content.decode()
+    client.force_login(users.province_staff)
+    page = client.get(area.get_absolute_url()).content.decode()
+    assert "Thôn Một" in page and "10.1.2.3" not in page
+
+
 def test_every_response_carries_a_fresh_request_id(client):
     first, second = client.get("/healthz")["X-Request-ID"], client.get("/healthz")["X-Request-ID"]
     assert first and second and first != second

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import OperationalError
 from django.urls import reverse
 
+from accounts.models import User
+from accounts.roles import Role
 from tests.conftest import PASSWORD
 
 REAL_KEY = "k" * 20 + "Zr9!xQ2@vW7#mN4$pL8%tB1^cF6&hJ3*dS5(gY0)"
@@ -157,6 +159,37 @@ def test_only_administrators_reach_the_admin(client, users):
     assert client.get("/admin/").status_code == 302
     client.login(username="admin", password=PASSWORD)
     assert client.get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_administrator_moved_to_another_role_loses_the_admin(client, users):
+    admin = users.admin
+    admin.role, admin.scope_unit = Role.PROVINCE_STAFF, users.province_staff.scope_unit
+    admin.save()
+    admin.refresh_from_db()
+    assert not admin.is_admin and not admin.is_superuser and not admin.is_staff
+    client.force_login(admin)
+    assert client.get("/admin/").status_code == 302
+
+
+@pytest.mark.django_db
+def test_createsuperuser_makes_an_administrator():
+    user = User.objects.create_superuser("quantri2", "", "mat-khau-dai-va-kho-doan-1")
+    assert user.role == Role.ADMIN and user.is_admin and user.is_superuser
+
+
+@pytest.mark.django_db
+def test_user_admin_offers_no_permission_boxes_and_no_delete(client, users):
+    client.force_login(users.admin)
+    page = client.get(reverse("admin:accounts_user_change", args=[users.commune_staff.pk])).content.decode()
+    assert 'name="role"' in page and 'name="is_active"' in page
+    assert 'name="is_superuser"' not in page and 'name="is_staff"' not in page
+    assert 'name="user_permissions"' not in page
+    response = client.post(
+        reverse("admin:accounts_user_delete", args=[users.commune_staff.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 403
+    assert User.objects.filter(pk=users.commune_staff.pk).exists()
 
 
 @pytest.mark.django_db
