@@ -50,6 +50,11 @@ class AdministrativeUnitAdmin(ScopedAdmin):
     autocomplete_fields = ("parent",)
     readonly_fields = ("path",)
 
+    def get_readonly_fields(self, request: HttpRequest, obj: AdministrativeUnit | None = None) -> tuple:
+        # Every unit below keeps this unit's code in its path (scopes, filters and totals read it):
+        # an existing unit is re-coded or moved only by the boundary import, which versions it.
+        return ("code", "parent", "path") if obj is not None else ("path",)
+
 
 @admin.register(AreaKind, ModelType)
 class SimpleCatalogueAdmin(CatalogueAdmin):

@@ -42,6 +42,17 @@ def scope_q(user: User | AnonymousUser, action: Action | str, lookup: str) -> mo
     return models.Q(**{f"{lookup}__startswith": path})
 
 
+
+def sees_path(user: User | AnonymousUser, path: str) -> bool:
+    """Whether ``scope_q(user, VIEW, ...)`` matches a row at unit path ``path``: the same rule, for
+    a row already in hand (a breadcrumb's parent unit) without another query."""
+    if not getattr(user, "is_authenticated", False) or not user.can(Action.VIEW):
+        return False
+    if user.is_admin:
+        return True
+    scope = user.scope_path
+    return bool(scope) and path.startswith(scope)
+
 class ScopedQuerySet(models.QuerySet[M]):
     def restrict(self, user: User | AnonymousUser, action: Action | str = Action.VIEW) -> ScopedQuerySet[M]:
         q = scope_q(user, action, self.model.scope_path_lookup)

@@ -77,3 +77,23 @@ def test_admin_querysets_go_through_the_scoping_mechanism(tree, users):
     assert [a.name for a in model_admin.get_queryset(request)] == ["Thôn A"]
     request.user = users.admin
     assert model_admin.get_queryset(request).count() == 2
+
+
+def test_admin_does_not_recode_or_move_an_existing_unit(client, tree, users):
+    # Units below keep the unit's code in their path; only the versioned boundary import changes it.
+    client.force_login(users.admin)
+    url = reverse("admin:registry_administrativeunit_change", args=[tree.commune.pk])
+    data = {
+        "code": "99999",
+        "name": "Khánh Bình",
+        "full_name": "Xã Khánh Bình",
+        "kind": "Xã",
+        "level": "commune",
+        "parent": tree.other_district.pk,
+        "valid_from": "",
+        "valid_to": "",
+    }
+    assert client.post(url, data).status_code == 302
+    tree.commune.refresh_from_db()
+    assert (tree.commune.code, tree.commune.parent_id) == ("22615", tree.district.pk)
+    assert tree.commune.path.endswith("/22615/")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.http import Http404
+from django.urls import reverse
 
 from accounts.roles import Action
 from registry.models import AdministrativeUnit
@@ -75,3 +76,28 @@ def test_a_malformed_id_is_a_404_not_a_500(tree, users):
     for bad in ("abc", "1.5", "", None):
         with pytest.raises(Http404):
             get_scoped_object_or_404(AdministrativeUnit, users.admin, pk=bad)
+
+
+def _breadcrumb(html: str) -> str:
+    start = html.index('<ol class="breadcrumb')
+    return html[start : html.index("</ol>", start)]
+
+
+@pytest.mark.parametrize(
+    ("role", "page"),
+    [
+        ("commune_staff", lambda tree: tree.commune.get_absolute_url()),
+        ("commune_staff", lambda tree: reverse("movement:unit_summary", args=[tree.commune.pk])),
+        ("reviewer", lambda tree: tree.district.get_absolute_url()),
+        ("reviewer", lambda tree: f"{reverse('certification:status')}?unit={tree.district.pk}"),
+    ],
+)
+def test_breadcrumbs_never_lead_outside_the_users_scope(client, tree, users, role, page):
+    user = getattr(users, role)
+    parent = str(user.scope_unit.parent)
+    client.force_login(user)
+    response = client.get(page(tree))
+    assert response.status_code == 200
+    assert parent not in _breadcrumb(response.content.decode())  # it would be a 404 for them
+    client.force_login(users.province_staff)
+    assert f">{parent}</a>" in _breadcrumb(client.get(page(tree)).content.decode())
