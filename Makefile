@@ -27,7 +27,7 @@ setup: $(VENV)/.installed node_modules/.installed
 run: setup
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	@echo "ANTQ Registry: http://127.0.0.1:$(PORT)/  (người dùng mẫu: admin, tinh, xa, huyen, lanhdao / mật khẩu antq-demo)"
+	@echo "ANTQ Registry: http://127.0.0.1:$(PORT)/  (người dùng mẫu: admin, tinh, xa, huyen, huyen2, lanhdao / mật khẩu antq-demo)"
 	exec $(VENV)/bin/gunicorn config.wsgi --bind 127.0.0.1:$(PORT) --workers $(WORKERS) --access-logfile - --access-logformat $(ACCESS_LOG_FORMAT) --timeout 60
 
 test: setup

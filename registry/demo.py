@@ -51,6 +51,8 @@ DEMO_USERS = [
     ("tinh", Role.PROVINCE_STAFF, DEMO_PROVINCE, "Nguyễn Văn Tỉnh", "Cán bộ Phòng Tham mưu (PV28)"),
     ("xa", Role.COMMUNE_STAFF, DEMO_COMMUNE, "Trần Thị Xã", "Công an xã Khánh Bình"),
     ("huyen", Role.DISTRICT_REVIEWER, DEMO_DISTRICT, "Lê Văn Huyện", "Công an huyện Khánh Vĩnh"),
+    # A reviewer of a neighbouring district: Khánh Vĩnh's dossiers are a 404 for them.
+    ("huyen2", Role.DISTRICT_REVIEWER, "574", "Võ Thị Diên", "Công an huyện Diên Khánh"),
     ("lanhdao", Role.LEADERSHIP, DEMO_PROVINCE, "Phạm Lãnh Đạo", "Phó Giám đốc Công an tỉnh"),
 ]
 

@@ -120,7 +120,8 @@ def demo_province(django_db_setup, django_db_blocker):
 
 @pytest.fixture(scope="session")
 def chromium_browser() -> Iterator[object]:
-    if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
+    executable = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if not executable:
         message = f"Không có Chromium tại {CHROMIUM}: cài bằng 'apt-get install -y chromium'."
         if os.environ.get("E2E_REQUIRED") == "1":
             pytest.fail(message)
@@ -128,7 +129,7 @@ def chromium_browser() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS, headless=True)
         yield browser
         browser.close()
 

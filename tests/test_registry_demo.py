@@ -107,3 +107,13 @@ def test_plan_is_deterministic():
     first = demo._area_plan(communes, random.Random(demo.SEED))
     again = demo._area_plan(communes, random.Random(demo.SEED))
     assert first == again and len(first) == demo.TARGET_AREAS
+
+
+def test_demo_reviewers_each_see_only_their_own_districts_dossiers(demo_province, db, client):
+    from certification.models import CertificationRecord, State
+
+    dossier = CertificationRecord.objects.filter(state=State.SUBMITTED, commune__parent__code="573").first()
+    assert dossier is not None
+    for username, status in (("huyen", 200), ("huyen2", 404)):
+        client.force_login(User.objects.get(username=username))
+        assert client.get(dossier.get_absolute_url()).status_code == status
