@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Action
+from audit.services import bulk_create_audited, bulk_update_audited
 from certification import uploads
 from certification.models import (
     EDITABLE_STATES,
@@ -251,7 +252,7 @@ def register_all_eligible(commune: AdministrativeUnit, year: int, user: User) ->
     elif eligible_communes(year).filter(pk=commune.pk).exists():
         subjects.append(commune)
     records = [_record_for(s, subject_kind_of(s), year, user, today) for s in subjects]
-    report.created = CertificationRecord.objects.bulk_create(records)
+    report.created = bulk_create_audited(records, CertificationRecord, user=user, reason="Đăng ký cùng cả xã")
     Transition.objects.bulk_create(
         Transition(record=r, from_state="", to_state=State.REGISTERED, by=user, reason="Đăng ký cùng cả xã")
         for r in report.created
@@ -332,6 +333,27 @@ def commune_rule(commune: AdministrativeUnit, year: int) -> CommuneRule:
     return CommuneRule(eligible=eligible, registered=registered, approved=approved)
 
 
+def _write_assessments(
+    record: CertificationRecord,
+    rows: Iterable[tuple[Criterion, bool | None, str]],
+    user: User,
+    reason: str,
+) -> None:
+    """Create or change the record's assessments, each with its history row; unchanged ones are
+    left alone so the history shows only what moved."""
+    existing = {a.criterion_id: a for a in CriterionAssessment.objects.filter(record=record)}
+    new, changed = [], []
+    for criterion, met, note in rows:
+        current = existing.get(criterion.pk)
+        if current is None:
+            new.append(CriterionAssessment(record=record, criterion=criterion, met=met, note=note))
+        elif (current.met, current.note) != (met, note):
+            current.met, current.note = met, note
+            changed.append(current)
+    bulk_create_audited(new, CriterionAssessment, user=user, reason=reason)
+    bulk_update_audited(changed, CriterionAssessment, ["met", "note"], user=user, reason=reason)
+
+
 @transaction.atomic
 def save_dossier(
     record: CertificationRecord,
@@ -363,12 +385,8 @@ def save_dossier(
             met, note = assessments[criterion.pk]
         else:
             continue
-        rows.append(
-            CriterionAssessment(record=record, criterion=criterion, met=met, note=(note or "").strip())
-        )
-    CriterionAssessment.objects.bulk_create(
-        rows, update_conflicts=True, unique_fields=["record", "criterion"], update_fields=["met", "note"]
-    )
+        rows.append((criterion, met, (note or "").strip()))
+    _write_assessments(record, rows, user, "Cập nhật hồ sơ đánh giá")
     record.meeting_date = meeting_date
     record.submission_number = (submission_number or "").strip()
     record.save(update_fields=["meeting_date", "submission_number", "updated_at"])
@@ -423,7 +441,9 @@ def _submit(
     if record.is_commune_record:
         # Freeze the computed criterion as it stands when the dossier goes to the reviewer.
         met, note = _computed_value(record)
-        CriterionAssessment.objects.filter(record=record, criterion__computed=True).update(met=met, note=note)
+        computed = [c for c in criteria_for(record) if c.computed]
+        frozen = [(c, met, note) for c in computed]
+        _write_assessments(record, frozen, user, "Chốt tiêu chí tính từ sổ đăng ký")
     return _move(
         record,
         user,

@@ -289,3 +289,26 @@ def test_batch_approval_reports_each_record(tree, users):
     result = services.approve_many([ok, own], users.admin, decision_number="7/QĐ")
     assert [r.pk for r in result.approved] == [ok.pk]
     assert len(result.failed) == 1 and "chính mình" in result.failed[0][1]
+
+
+def test_registering_a_whole_commune_and_filling_a_dossier_leave_history(tree, users):
+    from certification.models import CriterionAssessment
+
+    make_area(tree.commune, "Thôn 2")
+    report = services.register_all_eligible(tree.commune, YEAR, users.commune_staff)
+    for record in report.created:
+        latest = record.history.latest()
+        assert (latest.history_type, latest.history_user) == ("+", users.commune_staff)
+
+    record = next(r for r in report.created if r.area_id)
+    fill_dossier(record, users.commune_staff, met=False)
+    assessments = CriterionAssessment.objects.filter(record=record)
+    assert assessments.exists()
+    assert all(a.history.latest().history_type == "+" for a in assessments)
+
+    fill_dossier(record, users.commune_staff, met=True)  # a change of every answer
+    for assessment in assessments:
+        assert [h.met for h in assessment.history.order_by("history_date")] == [False, True]
+        assert assessment.history.latest().history_user == users.commune_staff
+    fill_dossier(record, users.commune_staff, met=True)  # nothing changed: no new history rows
+    assert all(a.history.count() == 2 for a in assessments)
