@@ -27,7 +27,7 @@ from dataio.readers import Table
 from dataio.resources import Column, EntityResource, columns_of
 from dataio.widgets import CellError, NaturalKeyWidget, TextWidget, UnitCodeWidget
 from registry.models import AdministrativeUnit
-from registry.text import fold
+from registry.text import fold, name_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -134,6 +134,9 @@ class _Planner:
         self.user = user
         self.plan = Plan(resource_class, table.format)
         self.key_parts = self._key_parts()
+        # Stored rows by their key with names folded (no diacritics): a new row that differs from
+        # one of them only in diacritics is refused rather than guessed either way.
+        self.near_existing: dict[tuple, str] = {}
 
     def error(self, row: int, column: Column | str, message: str) -> None:
         header = column.header if isinstance(column, Column) else column
@@ -243,11 +246,22 @@ class _Planner:
         else:
             if not widget.folded:
                 candidates = candidates.filter(**{f"{widget.field}__in": keys})
-            # else: names match without diacritics or case, so the (small) catalogue is read whole
-            found = {}
+            # else: names may be typed without diacritics, so the (small) catalogue is read whole
+            found, near, near_ambiguous = {}, {}, set()
             for item in candidates.values("pk", widget.field):
                 if found.setdefault(match(item[widget.field]), item)["pk"] != item["pk"]:
                     ambiguous.add(match(item[widget.field]))  # two plans with the same number
+                loose = widget.near_key(item[widget.field]) if widget.folded else None
+                if loose is not None and near.setdefault(loose, item)["pk"] != item["pk"]:
+                    near_ambiguous.add(loose)
+            if widget.folded:
+                # The exact name first; without it, the one row whose name differs only in diacritics.
+                for key in keys - found.keys():
+                    loose = widget.near_key(key)
+                    if loose in near_ambiguous:
+                        ambiguous.add(key)
+                    elif loose in near:
+                        found[key] = near[loose]
             editable = None
         self_ref = widget.model is self.model
         file_keys = self._file_keys(rows) if self_ref else set()
@@ -318,17 +332,20 @@ class _Planner:
             return
         within_attr = f"{widget.within_field}_id"
         found: dict[tuple, list[int]] = defaultdict(list)
+        near: dict[tuple, list[int]] = defaultdict(list)  # names without diacritics, tried second
         for item in (
             widget.candidates()
             .filter(**{f"{within_attr}__in": parent_ids})
             .values("pk", within_attr, widget.field)
         ):
             found[(item[within_attr], widget.match_key(item[widget.field]))].append(item["pk"])
+            near[(item[within_attr], widget.near_key(item[widget.field]))].append(item["pk"])
         for row in rows:
             key = row.values.get(column.key)
             if key is None or widget.within not in row.resolved:
                 continue
-            pks = found.get((row.resolved[widget.within], widget.match_key(key)), [])
+            parent = row.resolved[widget.within]
+            pks = found.get((parent, widget.match_key(key))) or near.get((parent, widget.near_key(key)), [])
             within = self.by_key[widget.within]
             if len(pks) != 1:
                 message = (
@@ -353,7 +370,7 @@ class _Planner:
         parts = []
         for key in self.resource.natural_key:
             column = self.by_key[key]
-            kind = "fk" if column.is_fk else "fold" if isinstance(column.widget, TextWidget) else "raw"
+            kind = "fk" if column.is_fk else "name" if isinstance(column.widget, TextWidget) else "raw"
             parts.append((key, kind))
         return parts
 
@@ -362,13 +379,13 @@ class _Planner:
         key = self.resource.natural_key
         return {(r.values.get(key[0]),) for r in rows} if len(key) == 1 else set()
 
-    def row_key(self, row: _Row) -> tuple:
+    def row_key(self, row: _Row, text: Callable[[str | None], str] = name_key) -> tuple:
         key = []
         for name, kind in self.key_parts:
             if kind == "fk":
                 key.append(row.resolved.get(name))
-            elif kind == "fold":
-                key.append(fold(row.values.get(name)))
+            elif kind == "name":
+                key.append(text(row.values.get(name)))
             else:
                 key.append(row.values.get(name))
         return tuple(key)
@@ -386,12 +403,20 @@ class _Planner:
             queryset = queryset.filter(**{f"{first.attname}__in": {r.values.get(first.key) for r in rows}})
         existing: dict[tuple, dict[str, Any]] = {}
         for item in queryset.values(*names):
-            key = []
+            key, loose, names_of = [], [], []
             for name in natural_key:
                 column = self.by_key[name]
                 value = item[column.attname]
-                key.append(fold(value) if isinstance(column.widget, TextWidget) else value)
+                if isinstance(column.widget, TextWidget):
+                    key.append(name_key(value))
+                    loose.append(fold(value))
+                    names_of.append(value or "")
+                else:
+                    key.append(value)
+                    loose.append(value)
             existing[tuple(key)] = item
+            if names_of:
+                self.near_existing.setdefault(tuple(loose), " · ".join(names_of))
         editable = set(
             self.model._default_manager.editable_by(self.user)
             .filter(pk__in=[item["pk"] for item in existing.values()])
@@ -452,6 +477,7 @@ class _Planner:
         )
         for row in good:
             current = existing.get(row.key)
+            near = self.near_existing.get(self.row_key(row, fold)) if current is None else None
             label = (
                 " · ".join(str(row.values.get(k) or "") for k in label_keys)
                 if len(plan.results) < PREVIEW_ROWS
@@ -470,6 +496,17 @@ class _Planner:
             }
             row.values = new_values
             row.extra = {c.key: values.get(c.key) for c in extras}
+            if near is not None:
+                self.error(
+                    row.number,
+                    self.by_key[label_keys[-1]],
+                    _(
+                        "Đã có '%(name)s', tên chỉ khác dấu. Nếu là cùng một nơi, ghi đúng tên đã có; nếu "
+                        "là nơi khác, thêm nó bằng nút “Thêm” trên trang của xã."
+                    )
+                    % {"name": near},
+                )
+                continue
             if current is None:
                 problems = self.resource.check_insert(new_values)
                 for key, message in problems:

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
 
-from registry.text import fold, normalize_text
+from registry.text import fold, name_key, normalize_text
 
 # A text cell starting with one of these is a formula to a spreadsheet program.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -239,10 +239,14 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget, CellWidget):
     def parse(self, value: Any) -> str:
         return cell_text(value)
 
-    folded = True  # keys match whatever their diacritics and case
+    folded = True  # a name typed without its diacritics still finds the one row it can mean
 
     def match_key(self, key: str) -> str:
-        """What two spellings of the same key have in common (names: diacritics and case folded)."""
+        """What two spellings of the same key have in common (names: case, spacing, normalisation)."""
+        return name_key(key)
+
+    def near_key(self, key: str) -> str:
+        """The looser match tried when no row has the exact name: diacritics and case folded."""
         return fold(key)
 
     def format(self, value: Any) -> str:

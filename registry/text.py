@@ -39,6 +39,16 @@ def normalize_text(value: str) -> str:
     return " ".join(unicodedata.normalize("NFC", value).split())
 
 
+def name_key(value: str | None) -> str:
+    """What two spellings of one name share: normalisation, case and spacing, but every diacritic.
+
+    "Thôn Đông" and "Thôn Đồng" are two hamlets; "thôn  đông" is the first one retyped.
+    """
+    if not value:
+        return ""
+    return normalize_text(value).lower()
+
+
 def fold(value: str | None) -> str:
     """Fold text for searching: no diacritics, đ → d, lower case, single spaces."""
     if not value:

@@ -209,3 +209,58 @@ def test_preview_names_changed_references_instead_of_ids(tree, users, catalogues
     )
     assert outcome.plan.results[0].changes == [("Loại khu dân cư", "Thôn", "Buôn")]
     assert ResidentialArea.objects.get().kind.name == "Thôn"
+
+
+def test_names_that_differ_only_in_diacritics_are_different_places(tree, users, catalogues):
+    # "Thôn Đông" and "Thôn Đồng" are two hamlets: a file naming one never renames the other.
+    from registry.models import AreaKind
+
+    thon = AreaKind.objects.get(name="Thôn")
+    dong = ResidentialArea.objects.create(commune=tree.commune, name="Thôn Đông", kind=thon, households=10)
+    dong_2 = ResidentialArea.objects.create(commune=tree.commune, name="Thôn Đồng", kind=thon, households=20)
+    rows = [AREA_HEADER, ["22615", "Thôn Đồng", "Thôn", 21, ""], ["22615", "thôn đông", "Thôn", 11, ""]]
+    outcome = import_file("areas", csv_bytes(rows), "a.csv", users.admin)
+    assert outcome.ok, errors_of(outcome)
+    assert outcome.plan.counts == {"new": 0, "updated": 2, "unchanged": 0}
+    dong.refresh_from_db()
+    dong_2.refresh_from_db()
+    assert (dong.households, dong_2.households) == (11, 21)
+
+
+def test_a_new_name_that_differs_from_a_stored_one_only_in_diacritics_is_refused(tree, users, catalogues):
+    from registry.models import AreaKind
+
+    ResidentialArea.objects.create(
+        commune=tree.commune, name="Thôn Đông", kind=AreaKind.objects.get(name="Thôn")
+    )
+    outcome = import_file(
+        "areas", csv_bytes([AREA_HEADER, ["22615", "Thon Dong", "Thôn", 5, ""]]), "a.csv", users.admin
+    )
+    assert errors_of(outcome) == [
+        (
+            2,
+            "Tên thôn/tổ dân phố",
+            "Đã có 'Thôn Đông', tên chỉ khác dấu. Nếu là cùng một nơi, ghi đúng tên đã có; nếu là nơi khác, "
+            "thêm nó bằng nút “Thêm” trên trang của xã.",
+        )
+    ]
+    assert ResidentialArea.objects.get().name == "Thôn Đông"
+
+
+def test_a_host_named_without_diacritics_is_found_only_when_it_is_the_only_candidate(tree, users, catalogues):
+    from registry.models import AreaKind
+
+    thon = AreaKind.objects.get(name="Thôn")
+    dong = ResidentialArea.objects.create(commune=tree.commune, name="Thôn Đông", kind=thon)
+    header = ["Mã xã", "Tên lực lượng", "Loại lực lượng", "Khu dân cư", "Số thành viên"]
+    force = ["22615", "Tổ bảo vệ", "Tổ bảo vệ an ninh, trật tự", "Thon Dong", 5]
+    outcome = import_file("forces", csv_bytes([header, force]), "f.csv", users.admin)
+    assert outcome.ok, errors_of(outcome)
+    assert ForceUnit.objects.get().area == dong
+
+    ResidentialArea.objects.create(commune=tree.commune, name="Thôn Đồng", kind=thon)
+    exact = ["22615", "Tổ bảo vệ", "Tổ bảo vệ an ninh, trật tự", "Thôn Đồng", 5]
+    assert import_file("forces", csv_bytes([header, exact]), "f.csv", users.admin).ok
+    assert ForceUnit.objects.get().area.name == "Thôn Đồng"
+    outcome = import_file("forces", csv_bytes([header, force]), "f.csv", users.admin)
+    assert [(row, column) for row, column, _ in errors_of(outcome)] == [(2, "Khu dân cư")]
