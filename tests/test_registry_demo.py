@@ -91,7 +91,7 @@ def test_catalogues_follow_the_rules(loaded):
 
 def test_loading_twice_changes_nothing(loaded):
     counts = [m.objects.count() for m in (ResidentialArea, Organisation, SecurityModel, ModelReview, User)]
-    call_command("load_demo", verbosity=0)
+    call_command("load_demo", "--again", verbosity=0)
     assert [
         m.objects.count() for m in (ResidentialArea, Organisation, SecurityModel, ModelReview, User)
     ] == counts
@@ -117,3 +117,13 @@ def test_demo_reviewers_each_see_only_their_own_districts_dossiers(demo_province
     for username, status in (("huyen", 200), ("huyen2", 404)):
         client.force_login(User.objects.get(username=username))
         assert client.get(dossier.get_absolute_url()).status_code == status
+
+
+def test_a_second_make_run_keeps_what_users_did_to_the_demo(loaded, capsys):
+    area = ResidentialArea.objects.filter(commune__code=demo.DEMO_COMMUNE).first()
+    old_name, area.name = area.name, f"{area.name} (đổi tên)"
+    area.save()
+    call_command("load_demo")
+    assert "Dữ liệu mẫu đã có: giữ nguyên" in capsys.readouterr().out
+    # A reload would have brought the area back under its old name, next to the renamed one.
+    assert not ResidentialArea.objects.filter(commune=area.commune, name=old_name).exists()
