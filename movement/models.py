@@ -138,7 +138,10 @@ class PlanTarget(models.Model):
         null=True,
         blank=True,
         validators=YEAR_VALIDATORS,
-        help_text=_("Trống: cả thời kỳ kế hoạch (chỉ tiêu cộng dồn) hoặc năm cuối (chỉ tiêu thời điểm)."),
+        help_text=_(
+            "Trống: tính đến năm nay, hoặc đến năm cuối khi kế hoạch đã kết thúc (chỉ tiêu cộng dồn "
+            "cộng từ năm đầu kế hoạch)."
+        ),
     )
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 

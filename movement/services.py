@@ -175,10 +175,13 @@ def plan_progress(plan: Plan, user: User) -> list[TargetProgress]:
         .filter(pk__in={t.scope_unit_id for t in targets})
         .values_list("pk", flat=True)
     )
+    # A target without a year is read as it stands now while the plan runs, at its last year after.
+    this_year = timezone.localdate().year
+    so_far = min(plan.year_to, max(plan.year_from, this_year))
     progress = []
     for target in targets:
         indicator = indicators.get(target.indicator)
-        year = target.year or plan.year_to
+        year = target.year or so_far
         first_year = plan.year_from if indicator and indicator.cumulative and not target.year else None
         current = met = percent = None
         if indicator is not None and target.scope_unit_id in visible:

@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from certification.models import CertificationRecord, State, SubjectKind
 from movement import indicators, services
@@ -185,6 +186,20 @@ def test_plan_progress_puts_each_target_beside_its_current_value(registry, users
     ]
     assert progress[0].first_year == 2023 and progress[2].first_year is None
 
+
+
+def test_a_target_without_a_year_is_read_now_while_the_plan_runs(registry, users):
+    plan = make_plan(registry, [("models_active", registry.province, Comparator.AT_LEAST, 3, None)])
+    this_year = timezone.localdate().year
+    plan.year_from, plan.year_to = this_year - 1, this_year + 2
+    plan.save()
+    assert services.plan_progress(plan, users.province_staff)[0].year == this_year
+    plan.year_from, plan.year_to = this_year - 3, this_year - 1  # ended: its last year
+    plan.save()
+    assert services.plan_progress(plan, users.province_staff)[0].year == this_year - 1
+    plan.year_from, plan.year_to = this_year + 1, this_year + 3  # not begun: its first year
+    plan.save()
+    assert services.plan_progress(plan, users.province_staff)[0].year == this_year + 1
 
 def test_targets_outside_the_users_scope_are_not_computed(registry, users):
     plan = make_plan(registry, [("models_active", registry.province, Comparator.AT_LEAST, 3, None)])
