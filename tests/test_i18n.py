@@ -67,6 +67,24 @@ def test_compiled_catalogue_matches_its_source():
     assert _entries(polib.mofile(str(MO))) == _entries(_catalogue())
 
 
+
+def test_django_form_messages_read_naturally_in_vietnamese():
+    from django import forms
+
+    vi_po = ROOT / "locale" / "vi" / "LC_MESSAGES" / "django.po"
+    assert _entries(polib.mofile(str(vi_po.with_suffix(".mo")))) == _entries(polib.pofile(str(vi_po)))
+
+    def message(field: forms.Field, value: str) -> str:
+        with pytest.raises(forms.ValidationError) as caught, translation.override("vi"):
+            field.clean(value)
+        return caught.value.messages[0]
+
+    assert message(forms.IntegerField(), "mười") == "Hãy nhập một số nguyên."
+    assert message(forms.IntegerField(min_value=0), "-1") == "Giá trị phải lớn hơn hoặc bằng 0."
+    assert message(forms.IntegerField(max_value=2100), "20255") == "Giá trị phải nhỏ hơn hoặc bằng 2100."
+    assert message(forms.CharField(max_length=3), "Thôn") == "Dài quá 3 ký tự (đang có 4 ký tự)."
+    assert message(forms.DecimalField(decimal_places=2), "1.234") == "Tối đa 2 chữ số thập phân."
+
 def _untranslated_template_text(path: Path) -> list[str]:
     text = TRANSLATED.sub(" ", path.read_text(encoding="utf-8"))
     return [line.strip() for line in text.splitlines() if VIETNAMESE.search(line)]

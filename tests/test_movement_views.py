@@ -310,7 +310,7 @@ def test_a_mistyped_plan_year_is_refused_with_a_message(client, tree, users, cat
     login(client, users.province_staff)
     data = plan_post(tree, **{field: "20255", "targets-0-year": ""})
     page = client.post(reverse("movement:plan_create"), data).content.decode()
-    assert "Đảm bảo giá trị này là nhỏ hơn hoặc bằng với 2100" in page
+    assert "Giá trị phải nhỏ hơn hoặc bằng 2100." in page
     assert not Plan.objects.exists()
 
 def test_commendation_to_a_model_is_recorded_under_the_models_commune(client, tree, users, catalogues):
