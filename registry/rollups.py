@@ -168,6 +168,24 @@ class CommuneOverview:
     def active_committee(self) -> SteeringCommittee | None:
         return next((c for c in self.committees if c.is_active), None)
 
+    # The summary cards count what the district and province tables count for this commune:
+    # areas and organisations still existing, forces and models in operation.
+    @property
+    def active_areas(self) -> int:
+        return sum(1 for a in self.areas if a.is_active)
+
+    @property
+    def active_organisations(self) -> int:
+        return sum(1 for o in self.organisations if o.is_active)
+
+    @property
+    def active_forces(self) -> int:
+        return sum(1 for f in self.forces if f.status == Status.ACTIVE)
+
+    @property
+    def active_models(self) -> int:
+        return sum(1 for m in self.models if m.status == Status.ACTIVE)
+
 
 def commune_overview(commune: AdministrativeUnit, user: User) -> CommuneOverview:
     """Everything registered in one commune, one query per kind of row."""

@@ -658,3 +658,22 @@ def test_place_filter_keeps_the_chosen_district_selected_and_escapes_names(clien
     assert f'<option value="{tree.district.pk}" selected>Huyện &lt;A&gt; &amp; B</option>' in html
     assert html.startswith('<select class="form-select" id="id_district" name="district">')
     assert '<option value="">Tất cả</option>' in html
+
+
+def test_commune_page_counts_agree_with_the_district_table(client, tree, users, cat):
+    from registry.models import Status
+    from registry.rollups import unit_rollup
+
+    make_area(tree.commune, cat)
+    make_area(tree.commune, cat, name="Thôn cũ", is_active=False)
+    make_force(tree.commune, cat)
+    make_force(tree.commune, cat, name="Tổ đã giải thể", status=Status.DISSOLVED)
+    make_model(tree.commune, cat)
+    make_model(tree.commune, cat, name="Mô hình tạm dừng", status=Status.SUSPENDED)
+    login(client, users.province_staff)
+    page = client.get(tree.commune.get_absolute_url()).content.decode()
+    children = unit_rollup(tree.district, users.province_staff).children
+    row = next(r for r in children if r.unit.pk == tree.commune.pk)
+    for testid, figure in (("count-areas", "areas"), ("count-forces", "forces"), ("count-models", "models")):
+        assert f'data-testid="{testid}">{getattr(row.figures, figure)}</div>' in page
+        assert getattr(row.figures, figure) == 1
