@@ -9,7 +9,6 @@ re-import unchanged, but a file cannot create or change them.
 
 from __future__ import annotations
 
-import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -25,22 +24,13 @@ from certification.models import (
 )
 from certification.services import FIRST_YEAR, eligible_areas, eligible_communes, eligible_organisations
 from dataio.resources import EntityResource, col
-from dataio.widgets import DateCellWidget, NaturalKeyWidget, UnitCodeWidget
+from dataio.widgets import LocalDateWidget, NaturalKeyWidget, UnitCodeWidget
 from registry.models import Organisation, ResidentialArea, UnitLevel
 
 STATE_RULE = gettext_lazy(
     "Chỉ nhập được hồ sơ ở trạng thái “Đã đăng ký” (danh sách đăng ký). Nộp, phê duyệt, trả lại, "
     "thu hồi làm trên trang hồ sơ để mỗi bước có người chịu trách nhiệm."
 )
-
-
-class LocalDateWidget(DateCellWidget):
-    """A moment (decided at …) shown as its local date."""
-
-    def format(self, value: Any) -> Any:
-        if isinstance(value, datetime.datetime):
-            return timezone.localtime(value).date()
-        return value
 
 
 class CertificationRecordResource(EntityResource):

@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from django.db import models
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
@@ -158,6 +158,15 @@ class DateCellWidget(CellWidget):
         )
 
     def format(self, value: Any) -> Any:
+        return value
+
+
+class LocalDateWidget(DateCellWidget):
+    """A moment (decided at …, revoked at …) shown as its local date; export only."""
+
+    def format(self, value: Any) -> Any:
+        if isinstance(value, datetime.datetime):
+            return timezone.localtime(value).date()
         return value
 
 

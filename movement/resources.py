@@ -14,7 +14,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
 from dataio.resources import Column, EntityResource, col, columns_of
-from dataio.widgets import CellError, CellWidget, NaturalKeyWidget, UnitCodeWidget, cell_text
+from dataio.widgets import (
+    CellError,
+    CellWidget,
+    LocalDateWidget,
+    NaturalKeyWidget,
+    TextWidget,
+    UnitCodeWidget,
+    cell_text,
+)
 from movement.models import (
     Campaign,
     CampaignKind,
@@ -296,6 +304,21 @@ class CommendationResource(EntityResource):
     recipient_name = col("recipient_name", "Tên tập thể / họ tên cá nhân", required=False)
     recipient_position = col("recipient_position", "Chức vụ")
     reason = col("reason", "Lý do khen thưởng")
+    # A revoked commendation stays in the registry, marked: the sheet says so too.
+    revoked_at = col(
+        "revoked_at",
+        "Ngày thu hồi",
+        LocalDateWidget(),
+        readonly=True,
+        help_text=gettext_lazy("Chỉ xuất, không nhập."),
+    )
+    revoke_reason = col(
+        "revoke_reason",
+        "Lý do thu hồi",
+        TextWidget(),
+        readonly=True,
+        help_text=gettext_lazy("Chỉ xuất, không nhập."),
+    )
 
     class Meta:
         model = Commendation
@@ -314,6 +337,8 @@ class CommendationResource(EntityResource):
             "recipient_name",
             "recipient_position",
             "reason",
+            "revoked_at",
+            "revoke_reason",
         )
         import_id_fields = ("unit", "decision_number", "recipient_name")
 

@@ -7,7 +7,7 @@ import decimal
 import io
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from audit.history import history_for
@@ -244,3 +244,24 @@ def test_a_plan_number_two_units_share_is_refused_not_guessed(tree, users, movem
     assert errors_of(outcome) == [
         (2, "Số kế hoạch", "Có nhiều hơn một kế hoạch '01/KH': không xác định được.")
     ]
+
+
+def test_a_revoked_commendation_is_exported_as_revoked(tree, users, movement_catalogues):
+    from movement import services
+
+    header = ["Mã địa bàn", "Số quyết định", "Ngày quyết định", "Năm", "Hình thức", "Cấp quyết định"]
+    header += ["Đối tượng", "Tên tập thể / họ tên cá nhân"]
+    row = ["22615", "12/QĐ-CAT", "19/08/2024", 2024, "Giấy khen của Giám đốc Công an tỉnh", "GĐ"]
+    row += ["Cá nhân", "Nguyễn Văn A"]
+    assert import_file("commendations", xlsx_bytes([header, row]), "kt.xlsx", users.admin).ok
+    commendation = services.revoke_commendation(Commendation.objects.get().pk, users.admin, "Hồ sơ khống.")
+    exported = response_bytes(
+        export_response(Commendation.objects.all(), get_resource("commendations"), "xlsx", "kt")
+    )
+    sheet = load_workbook(io.BytesIO(exported)).worksheets[0]
+    values = dict(zip([c.value for c in sheet[1]], [c.value for c in sheet[2]], strict=True))
+    revoked_on = timezone.localtime(commendation.revoked_at).date()
+    assert values["Ngày thu hồi"].date() == revoked_on
+    assert values["Lý do thu hồi"] == "Hồ sơ khống."
+    # Export-only columns: the same sheet imports back without a change.
+    assert not import_file("commendations", exported, "kt.xlsx", users.admin).plan.changed
