@@ -104,6 +104,16 @@ def check_eligible(subject: Subject, year: int) -> None:
         )
 
 
+def latest_year(user: User) -> int | None:
+    """The year pages open on: the latest with an approval in the user's scope, so that dossiers
+    registered early for the next year do not turn every rate to 0 %; else the latest with any
+    record."""
+    years = CertificationRecord.objects.visible_to(user).aggregate(
+        decided=models.Max("year", filter=Q(state=State.APPROVED)), any=models.Max("year")
+    )
+    return years["decided"] or years["any"]
+
+
 def check_year(year: int) -> None:
     this_year = timezone.localdate().year
     if not FIRST_YEAR <= year <= this_year + 1:

@@ -10,7 +10,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Max
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -488,9 +487,7 @@ def _status_unit_and_year(request: HttpRequest) -> tuple[AdministrativeUnit, int
             raise Http404(_("Chưa có đơn vị hành chính nào."))
     year = _int(request.GET.get("year"))
     if year is None:
-        # The latest year anything was registered in scope, so the page opens on real figures.
-        latest = CertificationRecord.objects.visible_to(user).aggregate(latest=Max("year"))["latest"]
-        year = latest or timezone.localdate().year
+        year = services.latest_year(user) or timezone.localdate().year
     try:
         # A year no record can have (?year=0 is not even a date) is not a page.
         services.check_year(year)

@@ -32,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import CertificationRecord, State, SubjectKind
+from certification.services import latest_year
 from movement.models import CampaignResult, Commendation
 from registry.models import (
     AdministrativeUnit,
@@ -131,13 +132,12 @@ def aggregate_session(*, whole_country: bool = False) -> Iterator[None]:
 
 
 def default_year(user: User) -> int:
-    """``DASHBOARD_DEFAULT_YEAR``, else the latest year with certification records the user may
-    see, else this year."""
+    """``DASHBOARD_DEFAULT_YEAR``, else the latest certification year the user may see
+    (``certification.services.latest_year``), else this year."""
     configured = getattr(settings, "DASHBOARD_DEFAULT_YEAR", None)
     if configured:
         return int(configured)
-    latest = CertificationRecord.objects.visible_to(user).aggregate(latest=models.Max("year"))["latest"]
-    return latest or datetime.date.today().year
+    return latest_year(user) or datetime.date.today().year
 
 
 def default_unit(user: User) -> AdministrativeUnit | None:

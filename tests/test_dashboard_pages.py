@@ -178,6 +178,16 @@ def test_default_year_is_the_latest_year_with_certification(client, tree, users,
     assert client.get(reverse("dashboard:unit", args=[tree.province.pk])).context["year"] == 2024
 
 
+def test_registering_for_next_year_does_not_move_the_pages_to_an_empty_year(client, tree, users, settings):
+    build_world(tree)
+    settings.DASHBOARD_DEFAULT_YEAR = None
+    area = ResidentialArea.objects.get(name="Thôn 1")
+    record(area.commune, YEAR + 1, State.REGISTERED, area=area)  # an early registration
+    login(client, users.leadership)
+    assert client.get(reverse("dashboard:unit", args=[tree.province.pk])).context["year"] == YEAR
+    assert client.get(reverse("certification:status")).context["year"] == YEAR
+
+
 def test_menu_links_to_dashboard(client, tree, users):
     login(client, users.leadership)
     content = client.get(reverse("home")).content.decode()
