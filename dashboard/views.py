@@ -25,7 +25,7 @@ from dashboard.services import (
     unit_figures,
 )
 from registry.models import AdministrativeUnit
-from registry.scoping import get_scoped_object_or_404
+from registry.scoping import get_scoped_object_or_404, visible_parent
 
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
@@ -123,9 +123,7 @@ def _dashboard_content(request: HttpRequest, scope: Scope, year: int) -> str:
     }
     for row in children:
         row.links = child_links[row.unit.pk]
-    parent = None
-    if scope.unit is not None and scope.unit.parent_id:
-        parent = AdministrativeUnit.objects.visible_to(request.user).filter(pk=scope.unit.parent_id).first()
+    parent = visible_parent(scope.unit, request.user) if scope.unit is not None else None
     return render_to_string(
         "dashboard/partials/unit_content.html",
         {

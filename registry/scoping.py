@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
     from accounts.models import User
+    from registry.models import AdministrativeUnit
 
 M = TypeVar("M", bound=models.Model)
 
@@ -31,27 +32,33 @@ def scope_q(user: User | AnonymousUser, action: Action | str, lookup: str) -> mo
     Returns ``None`` when the user may see everything, and a Q that matches nothing when the user
     may see nothing.
     """
-    nothing = models.Q(pk__in=[])
-    if not getattr(user, "is_authenticated", False) or not user.can(action):
-        return nothing
-    if user.is_admin:
-        return None
-    path = user.scope_path
-    if not path:
-        return nothing
-    return models.Q(**{f"{lookup}__startswith": path})
-
+    prefix = _scope_prefix(user, action)
+    if prefix is None:
+        return models.Q(pk__in=[])
+    return models.Q(**{f"{lookup}__startswith": prefix}) if prefix else None
 
 
 def sees_path(user: User | AnonymousUser, path: str) -> bool:
     """Whether ``scope_q(user, VIEW, ...)`` matches a row at unit path ``path``: the same rule, for
     a row already in hand (a breadcrumb's parent unit) without another query."""
-    if not getattr(user, "is_authenticated", False) or not user.can(Action.VIEW):
-        return False
+    prefix = _scope_prefix(user, Action.VIEW)
+    return prefix is not None and path.startswith(prefix)
+
+
+def visible_parent(unit: AdministrativeUnit, user: User | AnonymousUser) -> AdministrativeUnit | None:
+    """``unit``'s parent when ``user`` may open it, else None: a breadcrumb never leads to a 404."""
+    parent = unit.parent if unit.parent_id else None
+    return parent if parent is not None and sees_path(user, parent.path) else None
+
+
+def _scope_prefix(user: User | AnonymousUser, action: Action | str) -> str | None:
+    """The unit path a row must start with for ``user`` to do ``action`` on it: "" for every row,
+    None for none."""
+    if not getattr(user, "is_authenticated", False) or not user.can(action):
+        return None
     if user.is_admin:
-        return True
-    scope = user.scope_path
-    return bool(scope) and path.startswith(scope)
+        return ""
+    return user.scope_path or None
 
 class ScopedQuerySet(models.QuerySet[M]):
     def restrict(self, user: User | AnonymousUser, action: Action | str = Action.VIEW) -> ScopedQuerySet[M]:
