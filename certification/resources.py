@@ -75,13 +75,7 @@ class CertificationRecordResource(EntityResource):
     decision_number = col(
         "decision_number", "Số quyết định công nhận", help_text=gettext_lazy("Chỉ xuất; để trống khi nhập.")
     )
-    decided_at = col(
-        "decided_at",
-        "Ngày quyết định",
-        LocalDateWidget(),
-        readonly=True,
-        help_text=gettext_lazy("Chỉ xuất, không nhập."),
-    )
+    decided_at = col("decided_at", "Ngày quyết định", LocalDateWidget(), readonly=True)
     reason = col(
         "reason", "Lý do (trả lại / thu hồi)", help_text=gettext_lazy("Chỉ xuất; để trống khi nhập.")
     )

@@ -262,9 +262,10 @@ def register_all_eligible(commune: AdministrativeUnit, year: int, user: User) ->
     elif eligible_communes(year).filter(pk=commune.pk).exists():
         subjects.append(commune)
     records = [_record_for(s, subject_kind_of(s), year, user, today) for s in subjects]
-    report.created = bulk_create_audited(records, CertificationRecord, user=user, reason="Đăng ký cùng cả xã")
+    reason = "Đăng ký cùng cả xã"  # the workflow step's reason and the history rows' alike
+    report.created = bulk_create_audited(records, CertificationRecord, user=user, reason=reason)
     Transition.objects.bulk_create(
-        Transition(record=r, from_state="", to_state=State.REGISTERED, by=user, reason="Đăng ký cùng cả xã")
+        Transition(record=r, from_state="", to_state=State.REGISTERED, by=user, reason=reason)
         for r in report.created
     )
     return report

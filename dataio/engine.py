@@ -134,9 +134,6 @@ class _Planner:
         self.user = user
         self.plan = Plan(resource_class, table.format)
         self.key_parts = self._key_parts()
-        # Stored rows by their key with names folded (no diacritics): a new row that differs from
-        # one of them only in diacritics is refused rather than guessed either way.
-        self.near_existing: dict[tuple, str] = {}
 
     def error(self, row: int, column: Column | str, message: str) -> None:
         header = column.header if isinstance(column, Column) else column
@@ -390,7 +387,10 @@ class _Planner:
                 key.append(row.values.get(name))
         return tuple(key)
 
-    def fetch_existing(self, rows: list[_Row]) -> dict[tuple, dict[str, Any]]:
+    def fetch_existing(self, rows: list[_Row]) -> tuple[dict[tuple, dict[str, Any]], dict[tuple, str]]:
+        """The stored rows the file's rows may update, by key; and their names by key with names
+        folded (no diacritics), so that a new row differing from one only in diacritics is refused
+        rather than guessed either way."""
         natural_key = self.resource.natural_key
         stored = [c for c in self.columns if c.stored]
         names = ["pk", *{c.attname for c in stored}]
@@ -402,6 +402,7 @@ class _Planner:
         else:
             queryset = queryset.filter(**{f"{first.attname}__in": {r.values.get(first.key) for r in rows}})
         existing: dict[tuple, dict[str, Any]] = {}
+        near: dict[tuple, str] = {}
         for item in queryset.values(*names):
             key, loose, names_of = [], [], []
             for name in natural_key:
@@ -416,7 +417,7 @@ class _Planner:
                     loose.append(value)
             existing[tuple(key)] = item
             if names_of:
-                self.near_existing.setdefault(tuple(loose), " · ".join(names_of))
+                near.setdefault(tuple(loose), " · ".join(names_of))
         editable = set(
             self.model._default_manager.editable_by(self.user)
             .filter(pk__in=[item["pk"] for item in existing.values()])
@@ -424,7 +425,7 @@ class _Planner:
         )
         for key in [k for k, item in existing.items() if item["pk"] not in editable]:
             existing[key]["_out_of_scope"] = True
-        return existing
+        return existing, near
 
     # --- the plan -------------------------------------------------------------------------------
 
@@ -465,7 +466,7 @@ class _Planner:
                 continue
             seen[key] = row.number
         good = [r for r in rows if not r.bad]
-        existing = self.fetch_existing(good) if good else {}
+        existing, near_existing = self.fetch_existing(good) if good else ({}, {})
         stored = [c for c in self.columns if c.stored and c.key in present]
         label_keys = self.resource.natural_key
         extract = [(c.key, c.attname, c.is_fk) for c in stored]
@@ -477,7 +478,7 @@ class _Planner:
         )
         for row in good:
             current = existing.get(row.key)
-            near = self.near_existing.get(self.row_key(row, fold)) if current is None else None
+            near = near_existing.get(self.row_key(row, fold)) if current is None else None
             label = (
                 " · ".join(str(row.values.get(k) or "") for k in label_keys)
                 if len(plan.results) < PREVIEW_ROWS

@@ -13,6 +13,7 @@ from functools import cache
 from typing import Any
 
 from django.db import models
+from django.utils.translation import gettext_lazy
 from import_export import fields, resources
 
 from dataio.widgets import (
@@ -44,9 +45,9 @@ class Col(fields.Field):
     ) -> None:
         super().__init__(attribute=attribute, column_name=header, widget=widget)
         self.required = required
-        self.help_text = help_text
         # Exported and read, never written (a decision's date shown next to its number).
         self.readonly = readonly
+        self.help_text = help_text or (gettext_lazy("Chỉ xuất, không nhập.") if readonly else "")
 
 
 col = Col

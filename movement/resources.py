@@ -305,20 +305,8 @@ class CommendationResource(EntityResource):
     recipient_position = col("recipient_position", "Chức vụ")
     reason = col("reason", "Lý do khen thưởng")
     # A revoked commendation stays in the registry, marked: the sheet says so too.
-    revoked_at = col(
-        "revoked_at",
-        "Ngày thu hồi",
-        LocalDateWidget(),
-        readonly=True,
-        help_text=gettext_lazy("Chỉ xuất, không nhập."),
-    )
-    revoke_reason = col(
-        "revoke_reason",
-        "Lý do thu hồi",
-        TextWidget(),
-        readonly=True,
-        help_text=gettext_lazy("Chỉ xuất, không nhập."),
-    )
+    revoked_at = col("revoked_at", "Ngày thu hồi", LocalDateWidget(), readonly=True)
+    revoke_reason = col("revoke_reason", "Lý do thu hồi", TextWidget(), readonly=True)
 
     class Meta:
         model = Commendation
