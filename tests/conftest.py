@@ -106,6 +106,21 @@ def build_users(tree: Tree) -> Users:
     )
 
 
+
+def unit_admin_form(unit: AdministrativeUnit, **changes: object) -> dict[str, object]:
+    """The Django admin's change form of ``unit`` as posted, with ``changes``."""
+    data = {
+        "code": unit.code,
+        "name": unit.name,
+        "full_name": unit.full_name,
+        "kind": unit.kind,
+        "level": unit.level,
+        "parent": unit.parent_id or "",
+        "valid_from": "",
+        "valid_to": "",
+    }
+    return data | changes
+
 @pytest.fixture(scope="module")
 def demo_province(django_db_setup, django_db_blocker):
     """Load the demo once for the module, inside a transaction rolled back at its end."""

@@ -16,7 +16,7 @@ from audit.history import history_for
 from audit.registration import audited_models, history_model
 from audit.services import bulk_create_audited, bulk_update_audited
 from registry.models import AreaKind, ResidentialArea
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, unit_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -60,16 +60,7 @@ def test_a_login_is_not_a_change_of_the_user(client, users):
 def test_change_through_a_request_records_user_ip_request_id_and_values(client, tree, users):
     client.force_login(users.admin)
     url = reverse("admin:registry_administrativeunit_change", args=[tree.commune.pk])
-    data = {
-        "code": "22615",
-        "name": "Khánh Bình Mới",
-        "full_name": "Xã Khánh Bình Mới",
-        "kind": "Xã",
-        "level": "commune",
-        "parent": tree.district.pk,
-        "valid_from": "",
-        "valid_to": "",
-    }
+    data = unit_admin_form(tree.commune, name="Khánh Bình Mới", full_name="Xã Khánh Bình Mới")
     response = client.post(url, data, REMOTE_ADDR="10.1.2.3")
     assert response.status_code == 302, response.content.decode()[:2000]
     latest = tree.commune.history.latest()

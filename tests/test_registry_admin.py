@@ -22,7 +22,7 @@ from registry.models import (
     SecurityModel,
     SteeringCommittee,
 )
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, unit_admin_form
 
 pytestmark = pytest.mark.django_db
 
@@ -83,16 +83,7 @@ def test_admin_does_not_recode_or_move_an_existing_unit(client, tree, users):
     # Units below keep the unit's code in their path; only the versioned boundary import changes it.
     client.force_login(users.admin)
     url = reverse("admin:registry_administrativeunit_change", args=[tree.commune.pk])
-    data = {
-        "code": "99999",
-        "name": "Khánh Bình",
-        "full_name": "Xã Khánh Bình",
-        "kind": "Xã",
-        "level": "commune",
-        "parent": tree.other_district.pk,
-        "valid_from": "",
-        "valid_to": "",
-    }
+    data = unit_admin_form(tree.commune, code="99999", parent=tree.other_district.pk)
     assert client.post(url, data).status_code == 302
     tree.commune.refresh_from_db()
     assert (tree.commune.code, tree.commune.parent_id) == ("22615", tree.district.pk)
