@@ -9,6 +9,7 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import HTML, Column, Fieldset, Layout, Row
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.html import format_html
@@ -121,7 +122,20 @@ class PlanTargetForm(forms.ModelForm):
         field.choices = unit_choices
 
 
-class BasePlanTargetFormSet(forms.BaseInlineFormSet):
+class StoredRowsFormSet(forms.BaseInlineFormSet):
+    """An inline formset that deletes rows as they are stored.
+
+    A form marked for deletion is not validated, yet its typed values (a year of 99999) are already
+    copied onto its instance; the deletion's history row would record them, or fail to be written.
+    """
+
+    def delete_existing(self, obj: models.Model, commit: bool = True) -> None:
+        if commit:
+            obj.refresh_from_db()
+        super().delete_existing(obj, commit=commit)
+
+
+class BasePlanTargetFormSet(StoredRowsFormSet):
     def clean(self) -> None:
         super().clean()
         plan = self.instance
@@ -196,7 +210,12 @@ def campaign_result_formset(*args: Any, instance: Campaign, **kwargs: Any) -> fo
     used = set(instance.results.values_list("metric_id", flat=True)) if instance.pk else set()
     missing = [m for m in metric_list if m.pk not in used]
     formset_class = inlineformset_factory(
-        Campaign, CampaignResult, form=CampaignResultForm, extra=len(missing), can_delete=True
+        Campaign,
+        CampaignResult,
+        form=CampaignResultForm,
+        formset=StoredRowsFormSet,
+        extra=len(missing),
+        can_delete=True,
     )
     choices = [("", "---------")] + [(m.pk, f"{m.name} ({m.unit})") for m in metric_list]
     formset = formset_class(

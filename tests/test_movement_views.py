@@ -499,3 +499,21 @@ def test_includes_render_totals_and_commendations_for_a_registry_row(tree, users
     ).render(Context({"request": request, "model": model, "unit": tree.commune}))
     assert "99/QĐ-CAT" in html and "100/QĐ-CAT" not in html
     assert 'data-testid="unit-totals"' in html
+
+
+def test_deleting_a_target_whose_year_was_mistyped_deletes_it_as_stored(client, tree, users, catalogues):
+    # The deleted row is not validated; its typed year (32768, beyond the column) used to reach
+    # the deletion's history row and fail with a database error.
+    login(client, users.province_staff)
+    client.post(reverse("movement:plan_create"), plan_post(tree))
+    plan = Plan.objects.get()
+    target = plan.targets.get(indicator="models_active")
+    other = plan.targets.get(indicator="campaign_metric:tips")
+    data = plan_post(tree, **{"targets-TOTAL_FORMS": "2", "targets-INITIAL_FORMS": "2"})
+    data |= {"targets-0-id": str(target.pk), "targets-0-year": "32768", "targets-0-DELETE": "on"}
+    data |= {"targets-1-id": str(other.pk)}
+    response = client.post(reverse("movement:plan_update", args=[plan.pk]), data)
+    assert response.status_code == 302
+    assert list(plan.targets.values_list("pk", flat=True)) == [other.pk]
+    deleted = target.history.latest()
+    assert (deleted.history_type, deleted.year) == ("-", 2025)
