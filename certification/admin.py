@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib import admin
-from django.http import HttpRequest
+from collections import defaultdict
 
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from certification import services
 from certification.models import CertificationRecord, CriteriaSet, Criterion, Transition
 
 
@@ -19,6 +25,33 @@ class CriteriaSetAdmin(admin.ModelAdmin):
     list_display = ["year", "subject_kind", "name", "legal_basis"]
     list_filter = ["year", "subject_kind"]
     inlines = [CriterionInline]
+    actions = ["copy_to_next_year"]
+
+    @admin.action(description=gettext_lazy("Sao chép sang năm sau"), permissions=["add"])
+    def copy_to_next_year(self, request: HttpRequest, queryset: QuerySet[CriteriaSet]) -> None:
+        by_target: dict[int, list[CriteriaSet]] = defaultdict(list)
+        for criteria_set in queryset:
+            by_target[criteria_set.year + 1].append(criteria_set)
+        for year, sets in sorted(by_target.items()):
+            try:
+                report = services.copy_criteria_sets(sets, year, user=request.user)
+            except services.CertificationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
+            if report.created:
+                self.message_user(
+                    request,
+                    _("Đã tạo bộ tiêu chí năm %(year)s: %(sets)s.")
+                    % {"year": year, "sets": ", ".join(s.get_subject_kind_display() for s in report.created)},
+                    messages.SUCCESS,
+                )
+            if report.skipped:
+                self.message_user(
+                    request,
+                    _("Năm %(year)s đã có bộ tiêu chí, giữ nguyên: %(sets)s.")
+                    % {"year": year, "sets": ", ".join(s.get_subject_kind_display() for s in report.skipped)},
+                    messages.WARNING,
+                )
 
 
 class TransitionInline(admin.TabularInline):

@@ -278,6 +278,53 @@ def criteria_set_for(record: CertificationRecord) -> CriteriaSet | None:
     return CriteriaSet.objects.filter(subject_kind=record.subject_kind, year=record.year).first()
 
 
+@dataclass
+class CriteriaCopyReport:
+    created: list[CriteriaSet] = field(default_factory=list)
+    skipped: list[CriteriaSet] = field(default_factory=list)  # the target year already has one
+
+
+@transaction.atomic
+def copy_criteria_sets(
+    sets: Iterable[CriteriaSet], year: int, *, user: User | None = None
+) -> CriteriaCopyReport:
+    """Start ``year``'s criteria from existing sets, criteria and province additions included.
+
+    Criteria rarely change between years, but each year keeps its own set so that a change never
+    rewrites a past year's dossiers. A kind that already has a set for ``year`` is left alone.
+    """
+    check_year(year)
+    report = CriteriaCopyReport()
+    taken = set(CriteriaSet.objects.filter(year=year).values_list("subject_kind", flat=True))
+    for source in sorted(sets, key=lambda s: (s.subject_kind, -s.year)):
+        if source.subject_kind in taken:
+            report.skipped.append(source)
+            continue
+        taken.add(source.subject_kind)
+        copy = CriteriaSet.objects.create(
+            subject_kind=source.subject_kind, year=year, name=source.name, legal_basis=source.legal_basis
+        )
+        bulk_create_audited(
+            [
+                Criterion(
+                    criteria_set=copy,
+                    code=c.code,
+                    text=c.text,
+                    order=c.order,
+                    confirmed=c.confirmed,
+                    computed=c.computed,
+                    province_id=c.province_id,
+                )
+                for c in source.criteria.order_by("order", "code")
+            ],
+            Criterion,
+            user=user,
+            reason=_("Sao chép bộ tiêu chí năm %(year)s") % {"year": source.year},
+        )
+        report.created.append(copy)
+    return report
+
+
 def criteria_for(record: CertificationRecord) -> list[Criterion]:
     criteria_set = criteria_set_for(record)
     return list(criteria_set.criteria_for(record.commune)) if criteria_set else []
@@ -382,7 +429,16 @@ def save_dossier(
     if record.state not in EDITABLE_STATES:
         raise CertificationError(
             _("Hồ sơ đang ở trạng thái “%(state)s”, không thể sửa.") % {"state": record.get_state_display()}
-            + (" " + _("Cần thu hồi công nhận trước.") if record.state == State.APPROVED else "")
+            # Revocation withdraws the recognition for good; it does not reopen the dossier.
+            + (
+                " "
+                + _(
+                    "Hồ sơ đã công nhận được khóa; nếu hồ sơ không đúng sự thật, "
+                    "người thẩm định thu hồi công nhận."
+                )
+                if record.state == State.APPROVED
+                else ""
+            )
         )
     criteria = {c.pk: c for c in criteria_for(record)}
     unknown = set(assessments) - set(criteria)

@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
+from django.urls import reverse
 
 from certification import services
 from certification.models import CertificationRecord, CriteriaSet, Criterion, State, SubjectKind, Transition
@@ -58,6 +59,59 @@ def test_province_specific_criterion_applies_only_in_that_province(tree, area, u
     record = services.register(area, YEAR, users.commune_staff)
     codes = [c.code for c in services.criteria_for(record)]
     assert codes == ["1", "2", "3", "4", "5", "KH1"]
+
+
+def test_admin_copies_last_years_criteria_to_the_next_year_once(client, tree, area, users):
+    # A 2027 dossier has no criteria until the administrator starts 2027 from the 2026 sets.
+    record = services.register(area, 2026, users.commune_staff)
+    record.year = 2027
+    assert services.criteria_for(record) == []
+    area_2026 = CriteriaSet.objects.get(subject_kind=SubjectKind.RESIDENTIAL_AREA, year=2026)
+    Criterion.objects.create(
+        criteria_set=area_2026, code="KH1", text="Có camera an ninh", order=9, province=tree.province
+    )
+    client.force_login(users.admin)
+    sets_2026 = list(CriteriaSet.objects.filter(year=2026).values_list("pk", flat=True))
+    changelist = reverse("admin:certification_criteriaset_changelist")
+    post = {"action": "copy_to_next_year", "_selected_action": sets_2026}
+
+    response = client.post(changelist, post, follow=True)
+
+    assert "Đã tạo bộ tiêu chí năm 2027" in response.content.decode()
+    copied = CriteriaSet.objects.get(subject_kind=SubjectKind.RESIDENTIAL_AREA, year=2027)
+    assert list(copied.criteria.values_list("code", "text", "province")) == list(
+        area_2026.criteria.values_list("code", "text", "province")
+    )
+    assert [c.code for c in services.criteria_for(record)] == ["1", "2", "3", "4", "5", "KH1"]
+    commune_2027 = CriteriaSet.objects.get(subject_kind=SubjectKind.COMMUNE, year=2027)
+    assert list(commune_2027.criteria.filter(computed=True).values_list("code", flat=True)) == ["4"]
+    assert copied.criteria.first().history.get().history_user == users.admin
+
+    again = client.post(changelist, post, follow=True)
+
+    assert "Năm 2027 đã có bộ tiêu chí, giữ nguyên" in again.content.decode()
+    assert CriteriaSet.objects.filter(year=2027).count() == len(sets_2026)
+    assert copied.criteria.count() == 6
+
+
+def test_only_administrators_copy_criteria_sets(client, users):
+    client.force_login(users.province_staff)
+    sets_2026 = list(CriteriaSet.objects.filter(year=2026).values_list("pk", flat=True))
+    response = client.post(
+        reverse("admin:certification_criteriaset_changelist"),
+        {"action": "copy_to_next_year", "_selected_action": sets_2026},
+    )
+    assert response.status_code in (302, 403)
+    assert not CriteriaSet.objects.filter(year=2027).exists()
+
+
+def test_approved_dossier_message_says_it_is_locked_and_revocation_is_final(area, users):
+    record = submitted(area, YEAR, users.commune_staff)
+    record = services.approve(record, users.reviewer, decision_number="12/QĐ-BCĐ")
+    with pytest.raises(CertificationError, match="được khóa"):
+        services.save_dossier(
+            record, users.commune_staff, assessments={}, meeting_date=None, submission_number=""
+        )
 
 
 # --- Registration --------------------------------------------------------------------------------

@@ -157,6 +157,18 @@ def test_anonymous_visitor_with_a_stale_cookie_creates_no_session(client):
     assert not Session.objects.exists()
 
 
+def test_expired_form_gets_a_vietnamese_page_not_djangos_english_one(db):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.get(reverse("login"))  # sets the CSRF cookie; the post below lacks the form's token
+    response = client.post(reverse("login"), {"username": "xa", "password": "sai"})
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Biểu mẫu đã hết hạn" in page and "tải lại trang" in page
+    assert "CSRF verification failed" not in page
+
+
 def test_production_hardens_cookies_and_https():
     code = (
         "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='config.settings'; django.setup();"
@@ -234,7 +246,15 @@ def test_pages_send_csp_and_have_no_inline_script_or_style(client, tree, users):
 def test_error_and_lockout_templates_are_csp_safe():
     from django.template.loader import render_to_string
 
-    for name in ("403.html", "404.html", "500.html", "503.html", "lockout.html", "audit/_history.html"):
+    for name in (
+        "403.html",
+        "403_csrf.html",
+        "404.html",
+        "500.html",
+        "503.html",
+        "lockout.html",
+        "audit/_history.html",
+    ):
         assert_csp_safe(render_to_string(name, {"failure_limit": 5}), name)
 
 
