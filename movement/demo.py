@@ -265,6 +265,8 @@ def load_commendations(units: dict[str, AdministrativeUnit]) -> int:
     rng = random.Random(2025)
     counter = {"collective": 0, "free": 0}
 
+    taken: set[tuple] = set()  # one decision commends a recipient once: (decision, unit, name)
+
     def collective(common: dict) -> Commendation:
         index = counter["collective"]
         counter["collective"] += 1
@@ -276,19 +278,25 @@ def load_commendations(units: dict[str, AdministrativeUnit]) -> int:
         counter["free"] += 1
         commune = communes[counter["free"] % len(communes)]
         name = FREE_COLLECTIVES[counter["free"] % len(FREE_COLLECTIVES)].format(n=counter["free"] % 9 + 1)
+        name = f"{name}, {commune.name}"
+        if (common["decision_number"], commune.pk, name) in taken:
+            name = f"{name} ({counter['free']})"  # a province with few communes runs out of names
+        taken.add((common["decision_number"], commune.pk, name))
         return Commendation(
-            **common,
-            recipient_kind=RecipientKind.COLLECTIVE,
-            unit=commune,
-            recipient_name=f"{name}, {commune.name}",
+            **common, recipient_kind=RecipientKind.COLLECTIVE, unit=commune, recipient_name=name
         )
 
     def individual(common: dict) -> Commendation:
-        name, position = _person(rng)
+        while True:
+            name, position = _person(rng)
+            unit = communes[rng.randrange(len(communes))]
+            if (common["decision_number"], unit.pk, name) not in taken:
+                taken.add((common["decision_number"], unit.pk, name))
+                break
         return Commendation(
             **common,
             recipient_kind=RecipientKind.INDIVIDUAL,
-            unit=communes[rng.randrange(len(communes))],
+            unit=unit,
             recipient_name=name,
             recipient_position=position,
         )

@@ -89,10 +89,11 @@ class Plan(NormalizedTextMixin, TimeStamped):
         verbose_name_plural = _("kế hoạch")
         ordering = ["-issued_on", "number"]
         constraints = [
+            # Document numbers start again every year: plan 747 of 2023 and plan 747 of 2026 differ.
             models.UniqueConstraint(
-                fields=["issuing_unit", "number"],
-                name="plan_number_unique_per_unit",
-                violation_error_message=_("Đơn vị này đã có kế hoạch cùng số, ký hiệu."),
+                fields=["issuing_unit", "number", "year_from"],
+                name="plan_number_unique_per_unit_year",
+                violation_error_message=_("Đơn vị này đã có kế hoạch cùng số, ký hiệu và năm bắt đầu."),
             ),
             models.CheckConstraint(
                 condition=models.Q(year_to__gte=models.F("year_from")), name="plan_years_ordered"
@@ -218,7 +219,15 @@ class Campaign(NormalizedTextMixin, TimeStamped):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(end_date__gte=models.F("start_date")), name="campaign_dates_ordered"
-            )
+            ),
+            # The import's key: without it two saves of one file could record an event twice.
+            models.UniqueConstraint(
+                fields=["place", "name", "start_date"],
+                name="campaign_unique_per_place_day",
+                violation_error_message=_(
+                    "Địa bàn này đã có đợt vận động, sự kiện cùng tên và ngày bắt đầu."
+                ),
+            ),
         ]
         indexes = [models.Index(fields=["start_date"], name="campaign_start")]
 
@@ -350,6 +359,23 @@ class Commendation(NormalizedTextMixin, TimeStamped):
         verbose_name_plural = pgettext_lazy("plural", "khen thưởng")
         ordering = ["-decision_date", "pk"]
         indexes = [models.Index(fields=["year", "form"], name="commendation_year_form")]
+        constraints = [
+            # One decision commends a recipient once; numbers start again every year.
+            models.UniqueConstraint(
+                fields=[
+                    "unit",
+                    "year",
+                    "decision_number",
+                    "recipient_name",
+                    "organisation",
+                    "force_unit",
+                    "security_model",
+                ],
+                nulls_distinct=False,
+                name="commendation_unique_per_decision",
+                violation_error_message=_("Quyết định này đã khen thưởng đối tượng này trong năm đó."),
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.form} — {self.recipient}"

@@ -43,7 +43,7 @@ def unit_column(attribute: str, header: str, label: str) -> Any:
 
 class PlanResource(EntityResource):
     label = gettext_noop("Kế hoạch")
-    natural_key = ("issuing_unit", "number")
+    natural_key = ("issuing_unit", "number", "year_from")
     sample = {
         "issuing_unit": "56",
         "number": "747/KH-CAT",
@@ -78,7 +78,7 @@ class PlanResource(EntityResource):
             "status",
             "summary",
         )
-        import_id_fields = ("issuing_unit", "number")
+        import_id_fields = ("issuing_unit", "number", "year_from")
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         start, end = values.get("year_from"), values.get("year_to")
@@ -251,6 +251,7 @@ class CommendationResource(EntityResource):
     label = gettext_noop("Khen thưởng")
     natural_key = (
         "unit",
+        "year",
         "decision_number",
         "recipient_name",
         "organisation",
@@ -328,7 +329,7 @@ class CommendationResource(EntityResource):
             "revoked_at",
             "revoke_reason",
         )
-        import_id_fields = ("unit", "decision_number", "recipient_name")
+        import_id_fields = ("unit", "year", "decision_number", "recipient_name")
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         links = [f for f in ("organisation", "force_unit", "security_model") if values.get(f)]

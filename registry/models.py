@@ -322,7 +322,12 @@ class SteeringCommittee(CommuneScoped):
                 condition=models.Q(is_active=True),
                 name="one_active_committee_per_commune",
             ),
-            models.UniqueConstraint(fields=["commune", "decision_number"], name="committee_decision_unique"),
+            # Document numbers start again every year: the date tells two decisions "15/QĐ-UBND" apart.
+            models.UniqueConstraint(
+                fields=["commune", "decision_number", "decision_date"],
+                name="committee_decision_unique_by_date",
+                violation_error_message=_("Xã/phường này đã có quyết định cùng số và ngày."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -160,7 +160,7 @@ class OrganisationResource(EntityResource):
 
 class SteeringCommitteeResource(EntityResource):
     label = gettext_noop("Ban chỉ đạo")
-    natural_key = ("commune", "decision_number")
+    natural_key = ("commune", "decision_number", "decision_date")
     sample = {
         "commune": "22615",
         "decision_number": "15/QĐ-UBND",
@@ -191,7 +191,7 @@ class SteeringCommitteeResource(EntityResource):
             "members",
             "is_active",
         )
-        import_id_fields = ("commune", "decision_number")
+        import_id_fields = ("commune", "decision_number", "decision_date")
 
 
 def _host_columns() -> dict[str, Any]:

@@ -207,18 +207,20 @@ def build_world(tree) -> World:
     certificate = CommendationForm.objects.get_or_create(
         name="Giấy khen Giám đốc Công an tỉnh", defaults={"level": 4}
     )[0]
-    for form, unit, year, revoked in [
-        (flag, tree.province, 2025, False),
-        (certificate, c1, 2025, False),
-        (certificate, c1, 2025, True),
-        (certificate, c3, 2025, False),
-        (certificate, c2, 2024, False),
-        (certificate, outside, 2025, False),
-    ]:
+    for number, (form, unit, year, revoked) in enumerate(
+        [
+            (flag, tree.province, 2025, False),
+            (certificate, c1, 2025, False),
+            (certificate, c1, 2025, True),
+            (certificate, c3, 2025, False),
+            (certificate, c2, 2024, False),
+            (certificate, outside, 2025, False),
+        ]
+    ):
         Commendation.objects.create(
             form=form,
             authority="Công an tỉnh",
-            decision_number=f"{unit.code}/{year}",
+            decision_number=f"{number}/{year}",
             decision_date=D(year, 8, 19),
             year=year,
             recipient_kind="collective",

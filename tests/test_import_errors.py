@@ -176,6 +176,21 @@ def test_a_province_row_is_out_of_scope_for_anyone_but_administrators(tree, user
     ]
 
 
+def test_a_committee_decision_number_used_again_on_another_date_is_a_new_committee(tree, users, catalogues):
+    # Numbers start again every year; a commune's 2026 "1/QĐ" is not its 2023 one.
+    rows = [
+        [*COMMITTEE_HEADER, "Đang hoạt động"],
+        ["22615", "1/QĐ", "15/01/2023", "Nguyễn Văn A", 12, "Không"],
+        ["22615", "1/QĐ", "05/01/2026", "Trần Văn B", 10, "Có"],
+    ]
+    outcome = import_file("committees", csv_bytes(rows), "bcd.csv", users.admin)
+    assert outcome.ok, errors_of(outcome)
+    assert sorted(SteeringCommittee.objects.values_list("head_name", "is_active")) == [
+        ("Nguyễn Văn A", False),
+        ("Trần Văn B", True),
+    ]
+
+
 def test_a_database_constraint_broken_by_the_file_saves_nothing(tree, users, catalogues):
     # Two active committees for one commune: only the database knows that rule.
     rows = [

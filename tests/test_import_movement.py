@@ -226,6 +226,61 @@ def test_commendations_name_a_registry_collective_or_a_person(tree, users, movem
     assert Commendation.objects.count() == 2
 
 
+PLAN_HEADER = ["Mã đơn vị ban hành", "Số, ký hiệu", "Trích yếu", "Ngày ban hành", "Từ năm", "Đến năm"]
+
+
+def test_a_plan_number_used_again_in_a_later_year_is_a_new_plan(tree, users):
+    # Document numbers start again every year: plan 747 of 2026 must not overwrite plan 747 of 2023.
+    first = [PLAN_HEADER, ["56", "747/KH-CAT", "Chống trộm cắp", "15/01/2023", 2023, 2025]]
+    assert import_file("plans", xlsx_bytes(first), "kh.xlsx", users.admin).ok
+    later = [PLAN_HEADER, ["56", "747/KH-CAT", "Chống cướp giật", "10/01/2026", 2026, 2028]]
+    outcome = import_file("plans", xlsx_bytes(later), "kh.xlsx", users.admin)
+    assert outcome.ok and outcome.plan.counts == {"new": 1, "updated": 0, "unchanged": 0}
+    assert list(Plan.objects.order_by("year_from").values_list("title", "year_from")) == [
+        ("Chống trộm cắp", 2023),
+        ("Chống cướp giật", 2026),
+    ]
+    # The same plan again (same number and first year) updates it.
+    later[1][2] = "Chống cướp giật, trộm cắp"
+    outcome = import_file("plans", xlsx_bytes(later), "kh.xlsx", users.admin)
+    assert outcome.plan.counts == {"new": 0, "updated": 1, "unchanged": 0}
+    assert Plan.objects.count() == 2
+
+
+def test_a_decision_number_used_again_the_next_year_is_a_new_commendation(tree, users, movement_catalogues):
+    header = ["Mã địa bàn", "Số quyết định", "Ngày quyết định", "Năm", "Hình thức", "Cấp quyết định"]
+    header += ["Đối tượng", "Tên tập thể / họ tên cá nhân"]
+    form = "Giấy khen của Giám đốc Công an tỉnh"
+    row_2024 = ["22615", "12/QĐ-CAT", "19/08/2024", 2024, form, "GĐ", "Cá nhân", "Nguyễn Văn A"]
+    row_2025 = ["22615", "12/QĐ-CAT", "19/08/2025", 2025, form, "GĐ", "Cá nhân", "Nguyễn Văn A"]
+    assert import_file("commendations", xlsx_bytes([header, row_2024]), "kt.xlsx", users.admin).ok
+    outcome = import_file("commendations", xlsx_bytes([header, row_2025]), "kt.xlsx", users.admin)
+    assert outcome.ok and outcome.plan.counts == {"new": 1, "updated": 0, "unchanged": 0}
+    assert sorted(Commendation.objects.values_list("year", "decision_date")) == [
+        (2024, datetime.date(2024, 8, 19)),
+        (2025, datetime.date(2025, 8, 19)),
+    ]
+
+
+def test_one_decision_cannot_commend_the_same_person_twice(tree, users, movement_catalogues):
+    from django.db import IntegrityError, transaction
+
+    values = {
+        "form": CommendationForm.objects.get(),
+        "authority": "GĐ",
+        "decision_number": "12/QĐ-CAT",
+        "decision_date": datetime.date(2024, 8, 19),
+        "year": 2024,
+        "recipient_kind": "individual",
+        "unit": tree.commune,
+        "recipient_name": "Nguyễn Văn A",
+    }
+    Commendation.objects.create(**values)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Commendation.objects.create(**values)
+    Commendation.objects.create(**{**values, "recipient_name": "Trần Thị B"})
+
+
 def test_a_plan_number_two_units_share_is_refused_not_guessed(tree, users, movement_catalogues):
     for unit in (tree.district, tree.other_district):
         Plan.objects.create(

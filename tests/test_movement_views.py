@@ -241,7 +241,7 @@ def test_validation_messages_are_vietnamese(client, tree, users, catalogues):
     make_plan(tree.province)
     login(client, users.province_staff)
     page = client.post(reverse("movement:plan_create"), plan_post(tree)).content.decode()
-    assert "Đơn vị này đã có kế hoạch cùng số, ký hiệu." in page
+    assert "Đơn vị này đã có kế hoạch cùng số, ký hiệu và năm bắt đầu." in page
     assert Plan.objects.count() == 1
 
 
@@ -376,6 +376,46 @@ def test_individual_needs_a_name_and_no_registry_link(client, tree, users, catal
     data["recipient_position"] = "Trưởng thôn"
     client.post(reverse("movement:commendation_create"), data)
     assert Commendation.objects.get().recipient == "Nguyễn Văn An"
+
+
+def test_the_same_commendation_twice_is_refused_with_a_message(client, tree, users, catalogues):
+    login(client, users.commune_staff)
+    data = {
+        "form": str(CommendationForm.objects.first().pk),
+        "authority": "Giám đốc Công an tỉnh",
+        "decision_number": "1/QĐ",
+        "decision_date": "2025-12-10",
+        "year": "2025",
+        "recipient_kind": RecipientKind.INDIVIDUAL,
+        "unit": str(tree.commune.pk),
+        "recipient_name": "Nguyễn Văn An",
+    }
+    assert client.post(reverse("movement:commendation_create"), data).status_code == 302
+    page = client.post(reverse("movement:commendation_create"), data).content.decode()
+    assert "Quyết định này đã khen thưởng đối tượng này trong năm đó." in page
+    assert Commendation.objects.count() == 1
+
+
+def test_the_same_campaign_twice_is_refused_with_a_message(client, tree, users, catalogues):
+    login(client, users.commune_staff)
+    url, data = reverse("movement:campaign_create"), campaign_post(tree, tree.commune)
+    assert client.post(url, data).status_code == 302
+    page = client.post(url, data).content.decode()
+    assert "Địa bàn này đã có đợt vận động, sự kiện cùng tên và ngày bắt đầu." in page
+    assert Campaign.objects.count() == 1
+
+
+def test_a_plan_number_may_return_in_a_later_year_but_not_twice_in_one(client, tree, users, catalogues):
+    make_plan(tree.province)
+    login(client, users.province_staff)
+    page = client.post(reverse("movement:plan_create"), plan_post(tree, year_from="2023")).content.decode()
+    assert "Đơn vị này đã có kế hoạch cùng số, ký hiệu và năm bắt đầu." in page
+    response = client.post(
+        reverse("movement:plan_create"),
+        plan_post(tree, year_from="2026", year_to="2028", **{"targets-0-year": "2027"}),
+    )
+    assert response.status_code == 302
+    assert Plan.objects.filter(number="747/KH-CAT").count() == 2
 
 
 def test_revoke_through_the_page_keeps_it_visible_and_locked(client, tree, users, catalogues):
