@@ -666,6 +666,22 @@ def write_plan(plan: Plan, user: User | None = None, *, reason: str = "") -> Non
     with transaction.atomic(), connection.cursor() as cursor:
         written: dict[Any, int] = {}
         created: list[int] = []
+        updated = [r.existing["pk"] for r in plan.updates]
+        history = HistoryWriter(model, now, user, reason) if _audited(model) else None
+
+        def write_updates() -> None:
+            if history is not None and updated:
+                history.baseline(cursor, updated)
+            if plan.updates:
+                for row in plan.updates:
+                    row.pk = row.existing["pk"]
+                _update_rows(cursor, plan, resource, now)
+
+        # Changed rows go first, so that a file may retire a row and add its successor (the old
+        # committee made inactive, the new one active) under a one-active rule; but where rows
+        # point at rows of their own table, a change may point at a new row, which must exist.
+        if reference is None:
+            write_updates()
         for wave in _waves_of(plan, reference):
             rows = []
             for row in wave:
@@ -689,14 +705,8 @@ def write_plan(plan: Plan, user: User | None = None, *, reason: str = "") -> Non
             created.extend(ids)
             if reference is not None:
                 written.update(_written_keys(plan, resource, wave))
-        updated = [r.existing["pk"] for r in plan.updates]
-        history = HistoryWriter(model, now, user, reason) if _audited(model) else None
-        if history is not None and updated:
-            history.baseline(cursor, updated)
-        if plan.updates:
-            for row in plan.updates:
-                row.pk = row.existing["pk"]
-            _update_rows(cursor, plan, resource, now)
+        if reference is not None:
+            write_updates()
         record_history(model, now, created, updated, user, reason=reason, cursor=cursor)
         for row in plan.touched:
             row.pk = row.existing["pk"]

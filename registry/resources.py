@@ -28,6 +28,7 @@ from registry.models import (
     SteeringCommittee,
     UnitLevel,
 )
+from registry.text import name_key
 
 COMMUNE_CODE = "Mã xã"
 
@@ -192,6 +193,39 @@ class SteeringCommitteeResource(EntityResource):
             "is_active",
         )
         import_id_fields = ("commune", "decision_number", "decision_date")
+
+    def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
+        """One active committee per commune, once the file is applied: checked in the dry run
+        too, with the committee that stays active named, not left to the database at confirm."""
+        communes = {r.resolved.get("commune") for r in rows} - {None}
+        stored = SteeringCommittee.objects.filter(commune_id__in=communes).values_list(
+            "commune_id", "decision_number", "decision_date", "is_active"
+        )
+        active = {(c, name_key(n), d): (is_active, n) for c, n, d, is_active in stored}
+        file_rows: dict[tuple, Any] = {}
+        for row in rows:
+            number = row.values.get("decision_number")
+            key = (row.resolved.get("commune"), name_key(number), row.values.get("decision_date"))
+            given = row.values.get("is_active")
+            # An empty cell keeps the stored value; a new committee is active unless told otherwise.
+            is_active = given if given is not None else active.get(key, (True, number))[0]
+            active[key] = (is_active, number)
+            file_rows[key] = row
+        problems = []
+        by_commune: dict[int, list[tuple]] = {}
+        for key, (is_active, _number) in active.items():
+            if is_active:
+                by_commune.setdefault(key[0], []).append(key)
+        for keys in by_commune.values():
+            if len(keys) < 2:
+                continue
+            numbers = ", ".join(sorted(str(active[k][1]) for k in keys))
+            message = _(
+                "Xã/phường chỉ có một ban chỉ đạo đang hoạt động; sau khi nhập sẽ có %(count)s "
+                "(%(numbers)s). Ghi “Không” ở cột “Đang hoạt động” cho ban cũ."
+            ) % {"count": len(keys), "numbers": numbers}
+            problems += [(file_rows[k].number, "is_active", message) for k in keys if k in file_rows]
+        return problems
 
 
 def _host_columns() -> dict[str, Any]:

@@ -3,6 +3,7 @@ and any error means nothing is written."""
 
 from __future__ import annotations
 
+import datetime
 import time
 
 import pytest
@@ -191,8 +192,44 @@ def test_a_committee_decision_number_used_again_on_another_date_is_a_new_committ
     ]
 
 
-def test_a_database_constraint_broken_by_the_file_saves_nothing(tree, users, catalogues):
-    # Two active committees for one commune: only the database knows that rule.
+def test_two_active_committees_for_one_commune_are_reported_in_the_dry_run(tree, users, catalogues):
+    SteeringCommittee.objects.create(
+        commune=tree.commune,
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2023, 1, 15),
+        head_name="Nguyễn Văn A",
+        member_count=12,
+    )
+    rows = [
+        [*COMMITTEE_HEADER, "Đang hoạt động"],
+        ["22615", "5/QĐ", "05/01/2026", "Trần Văn B", 10, "Có"],
+        ["22621", "9/QĐ", "01/02/2024", "Lê Văn D", 9, ""],
+    ]
+    outcome = import_file("committees", csv_bytes(rows), "bcd.csv", users.admin, dry_run=True)
+    assert errors_of(outcome) == [
+        (
+            2,
+            "Đang hoạt động",
+            "Xã/phường chỉ có một ban chỉ đạo đang hoạt động; sau khi nhập sẽ có 2 (1/QĐ, 5/QĐ). "
+            "Ghi “Không” ở cột “Đang hoạt động” cho ban cũ.",
+        )
+    ]
+    # The fix the message asks for: the old committee, in the same file, stops being active.
+    rows.append(["22615", "1/QĐ", "15/01/2023", "Nguyễn Văn A", 12, "Không"])
+    outcome = import_file("committees", csv_bytes(rows), "bcd.csv", users.admin)
+    assert outcome.ok, errors_of(outcome)
+    assert list(
+        SteeringCommittee.objects.filter(is_active=True)
+        .order_by("decision_number")
+        .values_list("decision_number", flat=True)
+    ) == ["5/QĐ", "9/QĐ"]
+
+
+def test_a_database_constraint_broken_by_the_file_saves_nothing(tree, users, catalogues, monkeypatch):
+    # A rule only the database knows: the planner's own check of this one is switched off.
+    from registry.resources import SteeringCommitteeResource
+
+    monkeypatch.setattr(SteeringCommitteeResource, "validate_resolved", lambda self, rows: [])
     rows = [
         [*COMMITTEE_HEADER, "Đang hoạt động"],
         ["22621", "9/QĐ", "01/02/2024", "Lê Văn D", 9, "Có"],
