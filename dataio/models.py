@@ -16,6 +16,7 @@ class ImportLog(models.Model):
         INVALID = "invalid", _("Có lỗi dữ liệu")
         REFUSED = "refused", _("Tệp bị từ chối")
         FAILED = "failed", _("Lỗi khi ghi")
+        INTERRUPTED = "interrupted", _("Bị gián đoạn")
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -31,7 +32,7 @@ class ImportLog(models.Model):
     file_name = models.CharField(_("tên tệp"), max_length=255)
     file_format = models.CharField(_("định dạng"), max_length=10, blank=True)
     dry_run = models.BooleanField(_("chạy thử"), default=False)
-    status = models.CharField(_("kết quả"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(_("kết quả"), max_length=12, choices=Status.choices, default=Status.RUNNING)
     total_rows = models.PositiveIntegerField(_("số dòng"), default=0)
     created_count = models.PositiveIntegerField(_("thêm mới"), default=0)
     updated_count = models.PositiveIntegerField(_("cập nhật"), default=0)

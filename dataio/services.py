@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, IntegrityError
+from django.db import DatabaseError, IntegrityError, OperationalError, connection, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.roles import Action, Role
 from dataio.engine import ImportFailed, Plan, make_plan, write_plan
-from dataio.entities import slug_for
+from dataio.entities import get_resource, slug_for
 from dataio.models import ImportLog
 from dataio.readers import FileRefused, read_table
 from dataio.resources import EntityResource, header_matcher
@@ -61,12 +65,27 @@ def run_import(
     """Check a file and, unless ``dry_run``, write it in one transaction: all rows or none."""
     if not user.can(Action.IMPORT):
         raise PermissionDenied(_("Chỉ quản trị hệ thống được nhập dữ liệu hàng loạt."))
+    close_interrupted()
     log = ImportLog.objects.create(
         user=user if user.pk else None,
         entity=slug_for(resource_class),
         file_name=clean_file_name(filename),
         dry_run=dry_run,
     )
+    with _log_lock(log):
+        return _run(resource_class, data, filename, user, log, dry_run=dry_run, size=size)
+
+
+def _run(
+    resource_class: type[EntityResource],
+    data: IO[bytes],
+    filename: str,
+    user: User,
+    log: ImportLog,
+    *,
+    dry_run: bool,
+    size: int | None,
+) -> ImportOutcome:
     outcome = ImportOutcome(log)
     try:
         table = read_table(data, filename, size, is_header=header_matcher(resource_class))
@@ -74,26 +93,108 @@ def run_import(
         outcome.refused = str(exc)
         return _finish(outcome, ImportLog.Status.REFUSED)
     log.file_format = table.format
-    plan = outcome.plan = make_plan(resource_class, table, user)
-    if not plan.ok:
-        return _finish(outcome, ImportLog.Status.INVALID)
-    if not dry_run:
-        try:
+    if dry_run:
+        plan = outcome.plan = make_plan(resource_class, table, user)
+        return _finish(outcome, ImportLog.Status.OK if plan.ok else ImportLog.Status.INVALID)
+    try:
+        with transaction.atomic():
+            # One import writes at a time, and plans only once the one before it has committed:
+            # two imports planned side by side would each miss the other's rows.
+            _wait_for_other_imports()
+            plan = outcome.plan = make_plan(resource_class, table, user)
+            if not plan.ok:
+                return _finish(outcome, ImportLog.Status.INVALID)
             write_plan(plan, user if user.pk else None, reason=import_reason(log))
-        except ImportFailed as exc:
-            outcome.failed = str(exc)
-        except IntegrityError as exc:
-            outcome.failed = _(
-                "Không ghi được vì dữ liệu vi phạm ràng buộc của cơ sở dữ liệu "
-                "(%(constraint)s); không có thay đổi nào được lưu."
-            ) % {"constraint": _constraint(exc)}
-        except DatabaseError as exc:
-            outcome.failed = _("Lỗi cơ sở dữ liệu, không có thay đổi nào được lưu: %(error)s") % {
-                "error": exc
-            }
-        if outcome.failed:
-            return _finish(outcome, ImportLog.Status.FAILED)
+    except ImportFailed as exc:
+        outcome.failed = str(exc)
+    except ImportBusy:
+        outcome.failed = _("Đang có một lần nhập dữ liệu khác đang ghi; hãy thử lại sau ít phút.")
+    except IntegrityError as exc:
+        outcome.failed = _(
+            "Không ghi được vì dữ liệu vi phạm ràng buộc của cơ sở dữ liệu "
+            "(%(constraint)s); không có thay đổi nào được lưu."
+        ) % {"constraint": _constraint(exc)}
+    except DatabaseError as exc:
+        outcome.failed = _("Lỗi cơ sở dữ liệu, không có thay đổi nào được lưu: %(error)s") % {"error": exc}
+    if outcome.failed:
+        return _finish(outcome, ImportLog.Status.FAILED)
     return _finish(outcome, ImportLog.Status.OK)
+
+
+# Advisory lock keys (PostgreSQL's two-number form): one for the write, one per running log.
+WRITE_LOCK = (72_001, 0)
+LOG_LOCK_CLASS = 72_002
+WRITE_WAIT = "20s"
+
+
+class ImportBusy(Exception):
+    """Another import kept the write lock for longer than an import may wait."""
+
+
+def _wait_for_other_imports() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT set_config('lock_timeout', %s, true)", [WRITE_WAIT])
+        try:
+            with transaction.atomic():
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", WRITE_LOCK)
+        except OperationalError as exc:
+            raise ImportBusy from exc
+        cursor.execute("SELECT set_config('lock_timeout', '0', true)")
+
+
+@contextlib.contextmanager
+def _log_lock(log: ImportLog) -> Iterator[None]:
+    """Hold a session lock named after the log while the import runs: if the process dies, the
+    database drops the lock with the connection, and the log can be told apart from a live one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s, %s)", [LOG_LOCK_CLASS, log.pk])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOG_LOCK_CLASS, log.pk])
+
+
+def close_interrupted() -> int:
+    """Mark as interrupted the logs still "running" whose process is gone (killed, crashed).
+
+    The write is one transaction, so such an import either committed whole before it died or
+    saved nothing; its history rows tell which. A log younger than a minute is left alone: its
+    process may not have taken its lock yet.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT objid FROM pg_locks WHERE locktype = 'advisory' AND classid = %s AND objsubid = 2",
+            [LOG_LOCK_CLASS],
+        )
+        live = {row[0] for row in cursor.fetchall()}
+    cutoff = timezone.now() - datetime.timedelta(minutes=1)
+    stale = ImportLog.objects.filter(status=ImportLog.Status.RUNNING, started_at__lt=cutoff)
+    stale = stale.exclude(pk__in=live)
+    closed = 0
+    for log in stale:
+        saved = not log.dry_run and _wrote_history(log)
+        log.status = ImportLog.Status.OK if saved else ImportLog.Status.INTERRUPTED
+        log.message = (
+            _("Tiến trình nhập dừng sau khi đã ghi xong; nhật ký được hoàn tất sau.")
+            if saved
+            else _("Tiến trình nhập dừng giữa chừng; không có thay đổi nào được lưu.")
+        )
+        log.save(update_fields=["status", "message"])
+        closed += 1
+    return closed
+
+
+def _wrote_history(log: ImportLog) -> bool:
+    try:
+        model = get_resource(log.entity)._meta.model
+    except Http404:
+        return False
+    history = getattr(model, "history", None)
+    if history is None:
+        return False
+    reason = import_reason(log)
+    return history.filter(history_date__gte=log.started_at, history_change_reason=reason).exists()
 
 
 def import_reason(log: ImportLog) -> str:

@@ -23,7 +23,7 @@ from dataio.exporters import EXPORT_FORMATS, export_response, template_workbook
 from dataio.forms import ImportForm
 from dataio.models import ImportLog
 from dataio.readers import megabytes, vi_number
-from dataio.services import ImportOutcome, run_import
+from dataio.services import ImportOutcome, close_interrupted, run_import
 from registry.models import AdministrativeUnit
 from registry.scoping import get_scoped_object_or_404
 
@@ -52,6 +52,7 @@ def _forget_stale_uploads() -> None:
 
 
 def _index_context(request: HttpRequest, form: ImportForm | None = None) -> dict:
+    close_interrupted()  # the log below must not show a killed import as still running
     return {
         "form": form or ImportForm(initial={"entity": request.GET.get("entity", "areas")}),
         "entities": all_entities(),
