@@ -1,0 +1,186 @@
+"""After the 2025 merger, what lives on moves to the new communes; what is history stays put."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from certification import services
+from certification.models import CertificationRecord
+from certification.testing import ensure_criteria, make_area, make_org, submitted
+from registry.models import (
+    AdministrativeUnit,
+    ForceType,
+    ForceUnit,
+    ModelType,
+    ResidentialArea,
+    SecurityModel,
+    SteeringCommittee,
+)
+from registry.reform import MOVE_REASON, MoveError, move_to_current_communes
+from registry.services import import_admin_units
+
+pytestmark = pytest.mark.django_db
+
+PROVINCE = {
+    "code": "56",
+    "name": "Khánh Hòa",
+    "full_name": "Tỉnh Khánh Hòa",
+    "kind": "Tỉnh",
+    "level": "province",
+}
+# 22621 (Khánh Đông) merges into 22615 (Khánh Bình), which keeps its code; 22651 only loses its district.
+SHAPE_2025 = [
+    {**PROVINCE, "parent_code": ""},
+    {
+        "code": "22615",
+        "name": "Khánh Bình",
+        "full_name": "Xã Khánh Bình",
+        "kind": "Xã",
+        "level": "commune",
+        "parent_code": "56",
+    },
+    {
+        "code": "22651",
+        "name": "Diên Khánh",
+        "full_name": "Xã Diên Khánh",
+        "kind": "Xã",
+        "level": "commune",
+        "parent_code": "56",
+    },
+]
+MAPPING = [{"Mã xã cũ": "22621", "Mã xã mới": "22615"}]
+
+
+@pytest.fixture
+def registry(tree, users):
+    ensure_criteria()
+    rows = {
+        "bình_1": make_area(tree.commune, "Thôn 1"),
+        "đông_1": make_area(tree.sibling_commune, "Thôn 1"),
+        "đông_2": make_area(tree.sibling_commune, "Thôn 2"),
+        "school": make_org(tree.sibling_commune, "Trường THCS Khánh Đông"),
+    }
+    rows["force"] = ForceUnit.objects.create(
+        commune=tree.sibling_commune,
+        area=rows["đông_2"],
+        force_type=ForceType.objects.create(name="Tổ bảo vệ an ninh, trật tự"),
+        name="Tổ bảo vệ thôn 2",
+        member_count=5,
+    )
+    rows["model"] = SecurityModel.objects.create(
+        commune=tree.commune, model_type=ModelType.objects.create(name="Camera an ninh"), name="Camera xã"
+    )
+    rows["committee"] = SteeringCommittee.objects.create(
+        commune=tree.commune,
+        decision_number="1/QĐ",
+        decision_date=datetime.date(2023, 1, 15),
+        head_name="Chủ tịch UBND xã",
+        member_count=9,
+    )
+    approved = submitted(rows["bình_1"], 2024, users.commune_staff)
+    rows["approved_2024"] = services.approve(approved, users.reviewer, decision_number="5/QĐ")
+    rows["open_2025"] = services.register(rows["đông_2"], 2025, users.province_staff)
+    return rows
+
+
+def reform() -> None:
+    report = import_admin_units(SHAPE_2025)
+    assert report.valid_from == datetime.date(2025, 7, 1)
+
+
+def test_a_merged_away_commune_without_a_mapping_stops_the_move(tree, users, registry):
+    reform()
+    with pytest.raises(MoveError) as error:
+        move_to_current_communes([])
+    assert error.value.errors == [
+        "Xã Khánh Đông (mã 22621, hết hiệu lực từ 30/06/2025) còn dữ liệu nhưng chưa biết sáp nhập vào "
+        "xã/phường nào: thêm dòng cho mã này vào tệp ánh xạ."
+    ]
+    assert ResidentialArea.objects.get(pk=registry["đông_2"].pk).commune == tree.sibling_commune
+
+
+def test_what_lives_on_moves_to_the_new_commune_and_history_stays(tree, users, registry):
+    reform()
+    new_binh = AdministrativeUnit.objects.get(code="22615", valid_to__isnull=True)
+    new_dien_khanh = AdministrativeUnit.objects.get(code="22651", valid_to__isnull=True)
+
+    report = move_to_current_communes(MAPPING)
+
+    areas = {a.pk: (a.name, a.commune) for a in ResidentialArea.objects.all()}
+    assert areas == {
+        registry["bình_1"].pk: ("Thôn 1", new_binh),
+        registry["đông_1"].pk: ("Thôn 1 (Khánh Đông)", new_binh),  # two "Thôn 1" now in one commune
+        registry["đông_2"].pk: ("Thôn 2", new_binh),
+    }
+    assert report.renamed == ["“Thôn 1” (Xã Khánh Đông) → “Thôn 1 (Khánh Đông)” (Xã Khánh Bình)"]
+    registry["school"].refresh_from_db()
+    assert registry["school"].commune == new_binh
+    force = ForceUnit.objects.get()
+    assert (force.commune, force.area_id) == (new_binh, registry["đông_2"].pk)
+    assert SecurityModel.objects.get().commune == new_binh
+    # History: the committee, and the decided 2024 record, stay with the commune as it was then.
+    assert SteeringCommittee.objects.get().commune == tree.commune
+    assert CertificationRecord.objects.get(pk=registry["approved_2024"].pk).commune == tree.commune
+    # The 2025 dossier still in progress follows its subject, for the new commune to finish.
+    assert CertificationRecord.objects.get(pk=registry["open_2025"].pk).commune == new_binh
+    users.commune_staff.refresh_from_db()
+    users.other_commune_staff.refresh_from_db()
+    assert users.commune_staff.scope_unit == new_binh
+    assert users.other_commune_staff.scope_unit == new_dien_khanh
+    assert report.users_left == ["huyen", "huyen2"]  # district reviewers: the district is gone
+    assert report.moved == {
+        "khu dân cư": 3,
+        "cơ quan, doanh nghiệp, nhà trường": 1,
+        "lực lượng": 1,
+        "mô hình": 1,
+        "hồ sơ đang xét": 1,
+        "người dùng cấp xã": 2,
+    }
+    # Every move is in the audit trail.
+    assert ResidentialArea.history.filter(history_change_reason=MOVE_REASON).count() == 3
+    # A second run finds nothing left to move.
+    assert move_to_current_communes(MAPPING).lines() == [
+        "Không có gì phải chuyển: sổ đăng ký đã ở các xã/phường đang có hiệu lực."
+    ]
+
+
+def test_commune_officer_works_in_the_merged_commune_after_the_move(client, tree, users, registry):
+    reform()
+    move_to_current_communes(MAPPING)
+    users.commune_staff.refresh_from_db()
+    client.force_login(users.commune_staff)
+    page = client.get(reverse("registry:area_list")).content.decode()
+    assert "Thôn 1 (Khánh Đông)" in page and "Thôn 2" in page
+    new_binh = AdministrativeUnit.objects.get(code="22615", valid_to__isnull=True)
+    response = client.post(
+        reverse("registry:area_create"),
+        {"commune": new_binh.pk, "name": "Thôn 3", "kind": registry["bình_1"].kind_id, "is_active": "on"},
+    )
+    assert response.status_code == 302
+    assert ResidentialArea.objects.get(name="Thôn 3").commune == new_binh
+
+
+def test_dry_run_reports_and_changes_nothing(tree, users, registry):
+    reform()
+    report = move_to_current_communes(MAPPING, dry_run=True)
+    assert report.lines()[0].startswith("Chạy thử, chưa ghi gì: 3 khu dân cư")
+    assert ResidentialArea.objects.filter(commune=tree.sibling_commune).count() == 2
+    assert not ResidentialArea.history.filter(history_change_reason=MOVE_REASON).exists()
+
+
+def test_the_command_reads_a_mapping_file_and_reports_bad_lines(tree, users, registry, tmp_path, capsys):
+    reform()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("Mã xã cũ,Mã xã mới\n22621,99999\n", encoding="utf-8")
+    with pytest.raises(CommandError, match="Không chuyển gì cả"):
+        call_command("move_to_new_communes", str(bad))
+    assert "Dòng 2: mã xã mới '99999' không phải xã/phường đang có hiệu lực." in capsys.readouterr().err
+    good = tmp_path / "sap-nhap.csv"
+    good.write_text("Mã xã cũ,Mã xã mới\n22621,22615\n", encoding="utf-8")
+    call_command("move_to_new_communes", str(good))
+    assert "Đã chuyển: 3 khu dân cư" in capsys.readouterr().out
+    assert not ResidentialArea.objects.filter(commune__valid_to__isnull=False).exists()
