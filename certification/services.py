@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -61,6 +62,44 @@ def eligible_areas() -> models.QuerySet[ResidentialArea]:
 def eligible_organisations() -> models.QuerySet[Organisation]:
     # Small and micro enterprises, armed-forces units and primary schools are outside the circular.
     return Organisation.objects.filter(is_active=True, org_type__subject_to_certification=True)
+
+
+def placed(qs: models.QuerySet, year: int) -> models.QuerySet:
+    """Annotate ``placed``: the path of the commune an area or organisation stood under in ``year``.
+
+    That is the commune its record for the year was filed under, or its own commune when it has no
+    record that year. The two differ only for a subject that moved since (a commune merger), and
+    then the record's commune keeps the past year's figures with the old units.
+    """
+    field = "area" if qs.model is ResidentialArea else "organisation"
+    filed = CertificationRecord.objects.filter(year=year, **{field: OuterRef("pk")}).values("commune__path")
+    return qs.annotate(placed=Coalesce(Subquery(filed[:1]), F("commune__path")))
+
+
+def placed_under(qs: models.QuerySet, year: int, paths: Iterable[str]) -> models.QuerySet:
+    """The subjects of ``qs`` that stood under one of ``paths`` in ``year`` (see :func:`placed`).
+
+    Candidates are found on indexes first (under the path now, or filed under it that year)."""
+    field = "area" if qs.model is ResidentialArea else "organisation"
+    near, under = Q(), Q()
+    for path in paths:
+        filed = CertificationRecord.objects.filter(year=year, commune__path__startswith=path)
+        near |= Q(commune__path__startswith=path) | Q(pk__in=filed.values(field))
+        under |= Q(placed__startswith=path)
+    return placed(qs.filter(near), year).filter(under)
+
+
+def reshaped_since(paths: Iterable[str], year: int) -> bool:
+    """Whether a unit under ``paths`` closed during or after ``year`` (a merger moved subjects since).
+
+    Only then can a subject's place that year differ from where it is now, and figures must place
+    subjects with :func:`placed`; otherwise where they are is where they stood. One query.
+    """
+    under = Q()
+    for path in paths:
+        under |= Q(path__startswith=path)
+    closed = AdministrativeUnit.objects.filter(under, valid_to__gte=datetime.date(year, 1, 1))
+    return closed.exists()
 
 
 def eligible_communes(year: int) -> models.QuerySet[AdministrativeUnit]:

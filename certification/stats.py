@@ -15,7 +15,13 @@ from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.models import User
 from certification.models import ORGANISATION_KINDS, CertificationRecord, State, SubjectKind
-from certification.services import eligible_areas, eligible_communes, eligible_organisations
+from certification.services import (
+    eligible_areas,
+    eligible_communes,
+    eligible_organisations,
+    placed_under,
+    reshaped_since,
+)
 from certification.text import format_int, format_percent
 from registry.models import AdministrativeUnit
 
@@ -93,19 +99,23 @@ def rates(units: list[AdministrativeUnit], year: int) -> dict[int, list[Rate]]:
     for unit in units:
         prefix |= Q(commune__path__startswith=unit.path)
 
+    placing = reshaped_since([u.path for u in units], year)
+
+    def subjects_of(qs: models.QuerySet) -> models.QuerySet:
+        # After a merger, subjects count where they stood that year (see services.placed).
+        if placing:
+            return placed_under(qs, year, [u.path for u in units]).annotate(group=_group(units, "placed"))
+        return qs.filter(prefix).annotate(group=_group(units, "commune__path"))
+
     for row in (
-        eligible_areas()
-        .filter(prefix)
-        .annotate(group=_group(units, "commune__path"))
+        subjects_of(eligible_areas())
         .values("group")
         .annotate(total=Count("pk", distinct=True), approved=_approved(year))
     ):
         counts[row["group"]][SubjectKind.RESIDENTIAL_AREA] = (row["approved"], row["total"])
 
     for row in (
-        eligible_organisations()
-        .filter(prefix)
-        .annotate(group=_group(units, "commune__path"))
+        subjects_of(eligible_organisations())
         .values("group", "org_type__category")
         .annotate(total=Count("pk", distinct=True), approved=_approved(year))
     ):
@@ -150,11 +160,16 @@ def subjects(unit: AdministrativeUnit, year: int, kind: str, user: User) -> mode
 
     Rows have ``name``, ``commune_name``, ``record_id`` and ``record_state``: one query per page.
     """
+    placing = reshaped_since([unit.path], year)
+
+    def under_unit(qs: models.QuerySet) -> models.QuerySet:
+        if placing:
+            return placed_under(qs, year, [unit.path])
+        return qs.filter(commune__path__startswith=unit.path)
+
     if kind == SubjectKind.RESIDENTIAL_AREA:
         qs = (
-            eligible_areas()
-            .visible_to(user)
-            .filter(commune__path__startswith=unit.path)
+            under_unit(eligible_areas().visible_to(user))
             .annotate(
                 commune_name=models.F("commune__full_name"), **_record_columns(year, area=OuterRef("pk"))
             )
@@ -162,9 +177,7 @@ def subjects(unit: AdministrativeUnit, year: int, kind: str, user: User) -> mode
         )
     elif kind in ORGANISATION_KINDS:
         qs = (
-            eligible_organisations()
-            .visible_to(user)
-            .filter(commune__path__startswith=unit.path, org_type__category=kind)
+            under_unit(eligible_organisations().visible_to(user).filter(org_type__category=kind))
             .annotate(
                 commune_name=models.F("commune__full_name"),
                 **_record_columns(year, organisation=OuterRef("pk")),

@@ -11,7 +11,9 @@ What a year means: units, committees, forces and models are counted as they stoo
 (``Scope.as_of``, clamped to the unit's own validity); certification counts the records approved for
 that year over the subjects eligible in the registry (active areas, active organisations whose type
 is subject to certification, communes in force). The registry keeps no history of ``is_active``, so
-past years' denominators use today's areas and organisations.
+past years' denominators use today's areas and organisations; but where a merger has moved them
+since, each counts under the commune its dossier for that year was filed with (``Scope.placing``),
+so the old units' past figures stay as they were. Forces and models count where they are now.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -32,7 +35,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import CertificationRecord, State, SubjectKind
-from certification.services import latest_year
+from certification.services import latest_year, placed_under
 from movement.models import CampaignResult, Commendation
 from registry.models import (
     AdministrativeUnit,
@@ -83,6 +86,20 @@ class Scope:
     @property
     def name(self) -> str:
         return self.unit.full_name if self.unit else _("Toàn quốc")
+
+    @cached_property
+    def _reshaped_years(self) -> int | None:
+        """The last year in which a unit of the subtree closed (a merger), if any: one query."""
+        qs = AdministrativeUnit.objects.filter(valid_to__isnull=False)
+        if self.unit is not None:
+            qs = qs.filter(path__startswith=self.unit.path)
+        last = qs.aggregate(last=models.Max("valid_to"))["last"]
+        return last.year if last else None
+
+    def placing(self, year: int) -> bool:
+        """Whether subjects may stand elsewhere now than in ``year``: then they are counted where
+        their record for the year put them (``certification.services.placed``)."""
+        return self._reshaped_years is not None and year <= self._reshaped_years
 
     def as_of(self, year: int) -> datetime.date:
         """The day a year's figures describe: 31 December, within the unit's own validity."""
@@ -308,13 +325,23 @@ def model_class_counts(scope: Scope, year: int, years: list[int]) -> dict[int, d
     return _models_by_class_probed(scope, year, years)
 
 
-def area_rows(scope: Scope) -> models.QuerySet:
-    return scope.subtree(ResidentialArea).filter(is_active=True)
+def _subjects(scope: Scope, qs: models.QuerySet, year: int | None) -> models.QuerySet:
+    """Certification subjects of the subtree; after a merger, those that stood there in ``year``."""
+    if scope.unit is None:
+        return qs
+    if year is not None and scope.placing(year):
+        return placed_under(qs, year, [scope.path])
+    return qs.filter(commune__path__startswith=scope.path)
 
 
-def organisation_rows(scope: Scope) -> models.QuerySet:
+def area_rows(scope: Scope, year: int | None = None) -> models.QuerySet:
+    return _subjects(scope, ResidentialArea.objects.visible_to(scope.user).filter(is_active=True), year)
+
+
+def organisation_rows(scope: Scope, year: int | None = None) -> models.QuerySet:
     """Organisations that are subjects of the certification (not micro enterprises, primary schools…)."""
-    return scope.subtree(Organisation).filter(is_active=True, org_type__subject_to_certification=True)
+    qs = Organisation.objects.visible_to(scope.user)
+    return _subjects(scope, qs.filter(is_active=True, org_type__subject_to_certification=True), year)
 
 
 def record_rows(scope: Scope) -> models.QuerySet:
@@ -545,13 +572,19 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
         .annotate(n=Count("*"))
         .order_by()
     }
-    areas = area_rows(scope).count()
-    org_counts = {
-        row["org_type__category"]: row["n"]
-        for row in organisation_rows(scope).values("org_type__category").annotate(n=Count("*")).order_by()
-    }
+    # Subjects stay where they are unless a merger moved them: one count serves those years. The
+    # years before a merger count, year by year, the subjects that stood here (see _subjects).
+    def subject_counts(y: int | None) -> tuple[int, dict[str, int]]:
+        orgs = organisation_rows(scope, y).values("org_type__category").annotate(n=Count("*")).order_by()
+        return area_rows(scope, y).count(), {row["org_type__category"]: row["n"] for row in orgs}
+
+    placed_years = [y for y in all_years if scope.unit is not None and scope.placing(y)]
+    by_year = {y: subject_counts(y) for y in placed_years}
+    if len(by_year) < len(all_years):
+        by_year |= dict.fromkeys(set(all_years) - set(by_year), subject_counts(None))
 
     def eligible(kind: str, y: int) -> int:
+        areas, org_counts = by_year[y]
         if kind == SubjectKind.RESIDENTIAL_AREA:
             return areas
         if kind == SubjectKind.COMMUNE:
@@ -730,11 +763,16 @@ def child_figures(scope: Scope, year: int) -> list[ChildRow]:
         "commune__path",
         **{f"approved_{k}": Count("subject_kind", filter=Q(subject_kind=k)) for k in CERT_KINDS},
     )
-    areas = _grouped(area_rows(scope), scope, "commune__path", areas=Count("*"))
+    # In a year before a merger, children get the subjects that stood in them that year.
+    if scope.placing(year):
+        subjects, path_lookup = (lambda qs: placed_under(qs, year, [scope.path])), "placed"
+    else:
+        subjects, path_lookup = (lambda qs: qs), "commune__path"
+    areas = _grouped(subjects(area_rows(scope)), scope, path_lookup, areas=Count("*"))
     orgs = _grouped(
-        organisation_rows(scope),
+        subjects(organisation_rows(scope)),
         scope,
-        "commune__path",
+        path_lookup,
         **{f"org_{k}": Count("pk", filter=Q(org_type__category=k)) for k in OrganisationCategory.values},
     )
     rows = []
@@ -863,13 +901,13 @@ def _eligible_rows(scope: Scope, year: int, key: str | None) -> FigureList:
     kind = _cert_kind(key)
     title = _("Thuộc diện công nhận: %(subject)s") % {"subject": CERT_LABELS[kind]}
     if kind == SubjectKind.RESIDENTIAL_AREA:
-        qs = area_rows(scope).select_related("commune", "kind")
+        qs = area_rows(scope, year).select_related("commune", "kind")
         return FigureList(title, qs.order_by("commune__path", "name"))
     if kind == SubjectKind.COMMUNE:
         qs = commune_rows(scope).filter(communes_when(scope, year)).select_related("parent")
         return FigureList(title, qs.order_by("path"))
     categories = ORG_KINDS if kind == ORGANISATIONS else (kind,)
-    qs = organisation_rows(scope).filter(org_type__category__in=categories)
+    qs = organisation_rows(scope, year).filter(org_type__category__in=categories)
     return FigureList(title, qs.select_related("commune", "org_type").order_by("commune__path", "name"))
 
 

@@ -130,7 +130,9 @@ def _closed_holding_rows() -> dict[int, AdministrativeUnit]:
     for model in (ResidentialArea, Organisation, ForceUnit, SecurityModel):
         ids |= set(model.objects.filter(closed).values_list("commune_id", flat=True).distinct())
     ids |= set(
-        CertificationRecord.objects.filter(closed, state__in=OPEN_STATES)
+        CertificationRecord.objects.filter(
+            closed, state__in=OPEN_STATES, period_end__gt=models.F("commune__valid_to")
+        )
         .exclude(subject_kind=SubjectKind.COMMUNE)
         .values_list("commune_id", flat=True)
         .distinct()
@@ -209,11 +211,15 @@ def move_to_current_communes(
         for row in rows:
             row.commune = target_of[row.commune_id]
         report.moved[label] = bulk_update_audited(rows, model, ["commune"], **audited)
-    records = list(
-        CertificationRecord.objects.filter(commune_id__in=target_of, state__in=OPEN_STATES).exclude(
-            subject_kind=SubjectKind.COMMUNE
-        )
-    )
+    # Only a dossier of a year still running when its commune closed; an older one left
+    # undecided belongs to that year, under that commune.
+    records = [
+        record
+        for record in CertificationRecord.objects.filter(commune_id__in=target_of, state__in=OPEN_STATES)
+        .exclude(subject_kind=SubjectKind.COMMUNE)
+        .select_related("commune")
+        if record.period_end > record.commune.valid_to
+    ]
     for record in records:
         record.commune = target_of[record.commune_id]
     report.moved["hồ sơ đang xét"] = bulk_update_audited(records, CertificationRecord, ["commune"], **audited)

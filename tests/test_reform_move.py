@@ -184,3 +184,49 @@ def test_the_command_reads_a_mapping_file_and_reports_bad_lines(tree, users, reg
     call_command("move_to_new_communes", str(good))
     assert "Đã chuyển: 3 khu dân cư" in capsys.readouterr().out
     assert not ResidentialArea.objects.filter(commune__valid_to__isnull=False).exists()
+
+
+def _certification_figures(users, year: int) -> dict:
+    """What leaders read for ``year``: the status page's rates, the dashboards and their lists."""
+    from certification import stats
+    from dashboard.services import Scope, child_figures, figure_rows, figure_value, unit_figures
+
+    units = list(AdministrativeUnit.objects.filter(code__in=["56", "573", "574"], valid_to__isnull=True))
+    units += list(AdministrativeUnit.objects.filter(code__in=["573", "574"], valid_to__isnull=False))
+    units = {u.code: u for u in sorted(units, key=lambda u: u.pk)}  # the 2024 versions (first made)
+    figures = {}
+    rates = stats.rates([units["573"], units["574"]], year)
+    for code in ("573", "574"):
+        figures[f"status {code}"] = [(r.kind, r.approved, r.eligible) for r in rates[units[code].pk]]
+        scope = Scope(users.admin, units[code])
+        dashboard = unit_figures(scope, year, trend=False)
+        figures[f"dashboard {code}"] = [
+            (r.kind, r.certified.value, r.eligible.value) for r in dashboard.certification
+        ]
+        figures[f"lists {code}"] = [
+            (r.kind, figure_value(figure_rows("cert_eligible", scope, year, r.kind)))
+            for r in dashboard.certification
+        ]
+    children = child_figures(Scope(users.admin, units["56"]), year)
+    figures["children of 56"] = {
+        row.unit.code: (row.area_rate, row.values["eligible_residential_area"]) for row in children
+    }
+    return figures
+
+
+def test_figures_of_the_years_before_the_merger_do_not_change_when_subjects_move(tree, users, registry):
+    # Every area registered for 2024 (the 100 % rule), as the demo and real communes do.
+    for key in ("đông_1", "đông_2", "school"):
+        services.register(registry[key], 2024, users.province_staff)
+    before = _certification_figures(users, 2024)
+    assert before["status 573"][0] == ("residential_area", 1, 3)
+
+    reform()
+    move_to_current_communes(MAPPING)
+
+    assert _certification_figures(users, 2024) == before
+    # The merged commune counts its subjects from the year it came to be.
+    from certification import stats
+
+    new_binh = AdministrativeUnit.objects.get(code="22615", valid_to__isnull=True)
+    assert stats.rates([new_binh], 2026)[new_binh.pk][0].eligible == 3
