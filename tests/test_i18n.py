@@ -164,6 +164,14 @@ def test_dashboard_figures_are_labelled_in_english(english, tree, users):
     assert "Xã có Ban chỉ đạo" not in html
 
 
+def test_rates_use_the_number_format_of_the_language():
+    from certification.text import format_rate
+
+    assert format_rate(1048, 1063, "cơ quan") == "1.048/1.063 cơ quan (98,6%)"
+    with translation.override("en"):
+        assert format_rate(1048, 1063, "agencies") == "1,048/1,063 agencies (98.6%)"
+
+
 def test_spreadsheet_choice_labels_stay_vietnamese_for_an_english_user():
     """Cell values are the file format: an English first request must not change them."""
     from dataio.entities import all_entities
