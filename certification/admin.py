@@ -38,20 +38,15 @@ class CriteriaSetAdmin(admin.ModelAdmin):
             except services.CertificationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 continue
-            if report.created:
-                self.message_user(
-                    request,
-                    _("Đã tạo bộ tiêu chí năm %(year)s: %(sets)s.")
-                    % {"year": year, "sets": ", ".join(s.get_subject_kind_display() for s in report.created)},
-                    messages.SUCCESS,
-                )
-            if report.skipped:
-                self.message_user(
-                    request,
-                    _("Năm %(year)s đã có bộ tiêu chí, giữ nguyên: %(sets)s.")
-                    % {"year": year, "sets": ", ".join(s.get_subject_kind_display() for s in report.skipped)},
-                    messages.WARNING,
-                )
+            created = _("Đã tạo bộ tiêu chí năm %(year)s: %(sets)s.")
+            kept = _("Năm %(year)s đã có bộ tiêu chí, giữ nguyên: %(sets)s.")
+            for done, text, level in (
+                (report.created, created, messages.SUCCESS),
+                (report.skipped, kept, messages.WARNING),
+            ):
+                if done:
+                    kinds = ", ".join(s.get_subject_kind_display() for s in done)
+                    self.message_user(request, text % {"year": year, "sets": kinds}, level)
 
 
 class TransitionInline(admin.TabularInline):

@@ -359,9 +359,8 @@ def test_forged_model_of_another_commune_is_refused(client, tree, users, catalog
     assert not Commendation.objects.exists()
 
 
-def test_individual_needs_a_name_and_no_registry_link(client, tree, users, catalogues):
-    login(client, users.commune_staff)
-    data = {
+def individual_post(tree, name: str) -> dict[str, str]:
+    return {
         "form": str(CommendationForm.objects.first().pk),
         "authority": "Giám đốc Công an tỉnh",
         "decision_number": "1/QĐ",
@@ -369,8 +368,13 @@ def test_individual_needs_a_name_and_no_registry_link(client, tree, users, catal
         "year": "2025",
         "recipient_kind": RecipientKind.INDIVIDUAL,
         "unit": str(tree.commune.pk),
-        "recipient_name": "",
+        "recipient_name": name,
     }
+
+
+def test_individual_needs_a_name_and_no_registry_link(client, tree, users, catalogues):
+    login(client, users.commune_staff)
+    data = individual_post(tree, "")
     assert client.post(reverse("movement:commendation_create"), data).status_code == 200
     data["recipient_name"] = "Nguyễn Văn An"
     data["recipient_position"] = "Trưởng thôn"
@@ -380,16 +384,7 @@ def test_individual_needs_a_name_and_no_registry_link(client, tree, users, catal
 
 def test_the_same_commendation_twice_is_refused_with_a_message(client, tree, users, catalogues):
     login(client, users.commune_staff)
-    data = {
-        "form": str(CommendationForm.objects.first().pk),
-        "authority": "Giám đốc Công an tỉnh",
-        "decision_number": "1/QĐ",
-        "decision_date": "2025-12-10",
-        "year": "2025",
-        "recipient_kind": RecipientKind.INDIVIDUAL,
-        "unit": str(tree.commune.pk),
-        "recipient_name": "Nguyễn Văn An",
-    }
+    data = individual_post(tree, "Nguyễn Văn An")
     assert client.post(reverse("movement:commendation_create"), data).status_code == 302
     page = client.post(reverse("movement:commendation_create"), data).content.decode()
     assert "Quyết định này đã khen thưởng đối tượng này trong năm đó." in page
