@@ -158,7 +158,10 @@ def export_response(
 
 
 def template_workbook(resource_class: type[EntityResource]) -> bytes:
-    """The downloadable template: headers, one sample row, and a sheet explaining each column."""
+    """The downloadable template: the headers, and a sheet explaining each column with an example.
+
+    The example is not a row of the data sheet: rows typed below it would be imported with it.
+    """
     from openpyxl import Workbook
     from openpyxl.styles import Font, PatternFill
 
@@ -167,7 +170,6 @@ def template_workbook(resource_class: type[EntityResource]) -> bytes:
     sheet = workbook.active
     sheet.title = "Dữ liệu"
     sheet.append([c.header for c in columns])
-    sheet.append([resource_class.sample.get(c.key) for c in columns])
     required = PatternFill("solid", fgColor="FFF2CC")
     for index, column in enumerate(columns, start=1):
         header = sheet.cell(row=1, column=index)
@@ -181,10 +183,21 @@ def template_workbook(resource_class: type[EntityResource]) -> bytes:
             sheet.column_dimensions[letter].number_format = "@"
     # The first sheet is the file format (Vietnamese headers); this one only explains it to the reader.
     guide = workbook.create_sheet(_("Hướng dẫn"))
-    guide.append([_("Cột"), _("Tên tiếng Anh (cũng được chấp nhận)"), _("Bắt buộc"), _("Ghi chú")])
+    guide.append(
+        [_("Cột"), _("Tên tiếng Anh (cũng được chấp nhận)"), _("Bắt buộc"), _("Ví dụ"), _("Ghi chú")]
+    )
     for column in columns:
-        guide.append([column.header, column.key, _("Có") if column.required else "", str(_hint(column))])
-    for letter, width in zip("ABCD", (34, 30, 10, 70), strict=True):
+        example = resource_class.sample.get(column.key)
+        guide.append(
+            [
+                column.header,
+                column.key,
+                _("Có") if column.required else "",
+                "" if example is None else str(example),
+                str(_hint(column)),
+            ]
+        )
+    for letter, width in zip("ABCDE", (34, 30, 10, 30, 70), strict=True):
         guide.column_dimensions[letter].width = width
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -95,12 +95,14 @@ def test_oversized_upload_is_refused_before_reading(client, tree, users, catalog
 
 
 @pytest.mark.parametrize("entity", sorted(ENTITIES))
-def test_template_has_the_headers_and_a_sample_row(client, tree, users, catalogues, entity):
+def test_template_has_the_headers_and_examples_outside_the_data(client, tree, users, catalogues, entity):
     _login(client, users.admin)
     response = client.get(reverse("dataio:template", args=[entity]))
     assert response.status_code == 200
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    header, sample = list(sheet.iter_rows(min_row=1, max_row=2, values_only=True))
+    workbook = load_workbook(io.BytesIO(response.content))
+    sheet, guide = workbook.worksheets
+    # Only the headers: an example row in the data sheet would be imported with the user's rows.
+    [header] = list(sheet.iter_rows(values_only=True))
     from dataio.resources import columns_of
 
     headers = [c.header for c in columns_of(get_resource(entity))]
@@ -108,7 +110,9 @@ def test_template_has_the_headers_and_a_sample_row(client, tree, users, catalogu
     # Past the declared columns come only data-driven ones: campaign results, a column per metric.
     extra = list(header)[len(headers) :]
     assert set(extra) <= set(ResultMetric.objects.values_list("name", flat=True))
-    assert any(sample)
+    guide_rows = list(guide.iter_rows(values_only=True))
+    assert guide_rows[0][3] == "Ví dụ"
+    assert any(row[3] for row in guide_rows[1:])
 
 
 def test_export_neutralises_formula_text_but_keeps_negative_numbers_numeric(tree, users, catalogues):
