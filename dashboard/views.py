@@ -30,6 +30,23 @@ from registry.scoping import get_scoped_object_or_404, visible_parent
 MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
+# Child table column → (figure code, key) of the list behind it.
+CHILD_LINKS = {
+    "committees": ("committees", None),
+    "communes": ("communes", None),
+    "force_units": ("force_units", None),
+    "force_members": ("force_members", None),
+    "models": ("models", None),
+    "approved_residential_area": ("cert_approved", "residential_area"),
+    "eligible_residential_area": ("cert_eligible", "residential_area"),
+    "approved_commune": ("cert_approved", "commune"),
+    "eligible_commune": ("cert_eligible", "commune"),
+    "approved_organisation": ("cert_approved", ORGANISATIONS),
+    "eligible_organisation": ("cert_eligible", ORGANISATIONS),
+    "commendations": ("commendations", None),
+}
+
+
 def _year(request: HttpRequest) -> int:
     raw = request.GET.get("year")
     if not raw:
@@ -112,17 +129,12 @@ def _dashboard_content(request: HttpRequest, scope: Scope, year: int) -> str:
             ],
         },
     }
-    child_links = {
-        row.unit.pk: {
-            "area": figure_list_url("cert_approved", Scope(scope.user, row.unit), year, "residential_area"),
-            "organisation": figure_list_url(
-                "cert_approved", Scope(scope.user, row.unit), year, ORGANISATIONS
-            ),
-        }
-        for row in children
-    }
     for row in children:
-        row.links = child_links[row.unit.pk]
+        # Every number of the child table opens the list it counts, for that child unit.
+        row.links = {
+            name: figure_list_url(code, Scope(scope.user, row.unit), year, key)
+            for name, (code, key) in CHILD_LINKS.items()
+        }
     parent = visible_parent(scope.unit, request.user) if scope.unit is not None else None
     return render_to_string(
         "dashboard/partials/unit_content.html",

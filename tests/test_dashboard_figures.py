@@ -302,6 +302,20 @@ def test_child_table_of_the_province_flags_the_weakest_district(tree, users, wor
     assert second.weakest and not first.weakest
 
 
+def test_every_number_of_the_child_table_equals_the_count_of_its_list(tree, users, world):
+    from dashboard.views import CHILD_LINKS
+
+    for scope in (Scope(users.leadership, tree.province), Scope(users.admin, None)):
+        for year in (YEAR, YEAR - 1):
+            rows = child_figures(scope, year)
+            assert rows
+            for row in rows:
+                child = Scope(scope.user, row.unit)
+                for name, (code, key) in CHILD_LINKS.items():
+                    listing = figure_rows(code, child, year, key)
+                    assert figure_value(listing) == row.values[name], (row.unit.code, year, name)
+
+
 def test_every_figure_equals_the_count_of_its_list(tree, users, world):
     for user, unit in [
         (users.leadership, tree.province),
