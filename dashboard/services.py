@@ -451,6 +451,11 @@ class UnitFigures:
     def committee_rate(self) -> float | None:
         return Rate.percent(self.committees.value, self.communes.value)
 
+    @property
+    def committee_change(self) -> float | None:
+        """Change of the share of communes with a committee since last year, in points."""
+        return Rate("committees", "", self.committees, self.communes).change
+
     def all_figures(self) -> Iterable[Figure]:
         yield self.committees
         yield self.communes

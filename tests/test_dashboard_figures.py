@@ -248,6 +248,7 @@ def test_province_figures_match_the_hand_count(tree, users, world):
     assert (f.committees.value, f.communes.value) == (2, 3)
     assert (f.committees.previous, f.communes.previous) == (1, 3)
     assert f.committees.change == 1
+    assert (f.committee_rate, f.committee_change) == (66.7, 33.4)  # 2/3 against 1/3, in points
     forces = {
         p.label: (p.units.value, p.units.previous, p.members.value, p.members.previous) for p in f.forces
     }
