@@ -37,6 +37,7 @@ from registry.models import (
     UnitLevel,
 )
 from registry.text import fold
+from registry.text import folded as folded_column
 
 ALL = _("Tất cả")
 ACTIVE_CHOICES = (("1", _("Đang hoạt động")), ("0", _("Không còn hoạt động")))
@@ -112,7 +113,8 @@ class PlaceFilter(django_filters.ModelChoiceFilter):
 class ScopedFilterSet(django_filters.FilterSet):
     """Search, district and commune filters shared by every registry list."""
 
-    # Folded columns the search box looks in (generated ``name_search`` columns).
+    # Where the search box looks: generated folded columns (``*_search``, indexed for names), or
+    # plain text columns, folded on the fly (people's names and document numbers on small tables).
     search_fields: tuple[str, ...] = ("name_search",)
 
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="search")
@@ -123,10 +125,13 @@ class ScopedFilterSet(django_filters.FilterSet):
         folded = fold(value)
         if not folded:
             return queryset
-        match = Q()
+        match, on_the_fly = Q(), {}
         for field in self.search_fields:
+            if not field.endswith("_search"):
+                on_the_fly[f"{field}_folded"] = folded_column(field)
+                field = f"{field}_folded"
             match |= Q(**{f"{field}__contains": folded})
-        return queryset.filter(match)
+        return queryset.annotate(**on_the_fly).filter(match)
 
     def in_unit(self, queryset: QuerySet, name: str, unit: AdministrativeUnit) -> QuerySet:
         return queryset.filter(**{f"{queryset.model.scope_path_lookup}__startswith": unit.path})
@@ -177,7 +182,7 @@ class OrganisationFilter(ScopedFilterSet):
 
 
 class SteeringCommitteeFilter(ScopedFilterSet):
-    search_fields = ("commune__name_search",)
+    search_fields = ("commune__name_search", "decision_number", "head_name")
     is_active = active_filter()
 
     class Meta:
@@ -186,6 +191,7 @@ class SteeringCommitteeFilter(ScopedFilterSet):
 
 
 class ForceUnitFilter(ScopedFilterSet):
+    search_fields = ("name_search", "leader_name")
     force_type = django_filters.ModelChoiceFilter(
         label=_("Loại lực lượng"),
         queryset=ForceType.objects,

@@ -148,6 +148,25 @@ def test_search_folds_diacritics_of_unit_names(client, tree, users):
     assert [u.code for u in page(client, "unit_list", q="22615").context["table"].data.data] == ["22615"]
 
 
+def test_search_finds_committees_by_head_or_decision_and_forces_by_leader(client, tree, users, cat):
+    login(client, users.province_staff)
+    SteeringCommittee.objects.create(
+        commune=tree.commune,
+        decision_number="15/QĐ-UBND",
+        decision_date=datetime.date(2024, 1, 15),
+        head_name="Nguyễn Đức Thắng",
+        member_count=9,
+    )
+    make_force(tree.sibling_commune, cat, leader_name="Trần Thị Hoà")
+    committees = page(client, "committee_list", q="nguyen duc thang").context["table"].data.data
+    assert [c.head_name for c in committees] == ["Nguyễn Đức Thắng"]
+    assert len(page(client, "committee_list", q="15/qđ").context["table"].data.data) == 1
+    assert len(page(client, "committee_list", q="khanh binh").context["table"].data.data) == 1
+    assert not page(client, "committee_list", q="tran thi").context["table"].data.data
+    forces = page(client, "force_list", q="tran thi hoa").context["table"].data.data
+    assert [f.leader_name for f in forces] == ["Trần Thị Hoà"]
+
+
 def test_decomposed_input_is_stored_composed(client, tree, users, cat):
     login(client, users.province_staff)
     decomposed = unicodedata.normalize("NFD", "Thôn  Hòn Nghê ")
