@@ -55,13 +55,24 @@ class CertificationError(Exception):
 # --- Eligibility ---------------------------------------------------------------------------------
 
 
-def eligible_areas() -> models.QuerySet[ResidentialArea]:
-    return ResidentialArea.objects.filter(is_active=True)
+def existing_in(kind: str, year: int | None) -> Q:
+    """Areas or organisations that a year's figures count: those that exist now, and those closed
+    only after the year's assessment period ended. Without a year: those that exist now."""
+    if year is None:
+        return Q(is_active=True)
+    _start, end = assessment_period(kind, year)
+    return Q(is_active=True) | Q(closed_on__gt=end)
 
 
-def eligible_organisations() -> models.QuerySet[Organisation]:
+def eligible_areas(year: int | None = None) -> models.QuerySet[ResidentialArea]:
+    return ResidentialArea.objects.filter(existing_in(SubjectKind.RESIDENTIAL_AREA, year))
+
+
+def eligible_organisations(year: int | None = None) -> models.QuerySet[Organisation]:
     # Small and micro enterprises, armed-forces units and primary schools are outside the circular.
-    return Organisation.objects.filter(is_active=True, org_type__subject_to_certification=True)
+    return Organisation.objects.filter(
+        existing_in(SubjectKind.AGENCY, year), org_type__subject_to_certification=True
+    )
 
 
 def placed(qs: models.QuerySet, year: int) -> models.QuerySet:
@@ -413,7 +424,7 @@ class CommuneRule:
 def commune_rule(commune: AdministrativeUnit, year: int) -> CommuneRule:
     """Counted from the registry: two queries whatever the commune's size."""
     eligible = registered = approved = 0
-    for queryset in (eligible_areas(), eligible_organisations()):
+    for queryset in (eligible_areas(year), eligible_organisations(year)):
         # At most one record per subject and year (unique constraints), so counting joined
         # records of that year counts subjects.
         counts = queryset.filter(commune=commune).aggregate(

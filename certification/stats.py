@@ -108,14 +108,14 @@ def rates(units: list[AdministrativeUnit], year: int) -> dict[int, list[Rate]]:
         return qs.filter(prefix).annotate(group=_group(units, "commune__path"))
 
     for row in (
-        subjects_of(eligible_areas())
+        subjects_of(eligible_areas(year))
         .values("group")
         .annotate(total=Count("pk", distinct=True), approved=_approved(year))
     ):
         counts[row["group"]][SubjectKind.RESIDENTIAL_AREA] = (row["approved"], row["total"])
 
     for row in (
-        subjects_of(eligible_organisations())
+        subjects_of(eligible_organisations(year))
         .values("group", "org_type__category")
         .annotate(total=Count("pk", distinct=True), approved=_approved(year))
     ):
@@ -169,7 +169,7 @@ def subjects(unit: AdministrativeUnit, year: int, kind: str, user: User) -> mode
 
     if kind == SubjectKind.RESIDENTIAL_AREA:
         qs = (
-            under_unit(eligible_areas().visible_to(user))
+            under_unit(eligible_areas(year).visible_to(user))
             .annotate(
                 commune_name=models.F("commune__full_name"), **_record_columns(year, area=OuterRef("pk"))
             )
@@ -177,7 +177,7 @@ def subjects(unit: AdministrativeUnit, year: int, kind: str, user: User) -> mode
         )
     elif kind in ORGANISATION_KINDS:
         qs = (
-            under_unit(eligible_organisations().visible_to(user).filter(org_type__category=kind))
+            under_unit(eligible_organisations(year).visible_to(user).filter(org_type__category=kind))
             .annotate(
                 commune_name=models.F("commune__full_name"),
                 **_record_columns(year, organisation=OuterRef("pk")),

@@ -9,11 +9,11 @@ per family, never a query per child or per type.
 
 What a year means: units, committees, forces and models are counted as they stood on 31 December
 (``Scope.as_of``, clamped to the unit's own validity); certification counts the records approved for
-that year over the subjects eligible in the registry (active areas, active organisations whose type
-is subject to certification, communes in force). The registry keeps no history of ``is_active``, so
-past years' denominators use today's areas and organisations; but where a merger has moved them
-since, each counts under the commune its dossier for that year was filed with (``Scope.placing``),
-so the old units' past figures stay as they were. Forces and models count where they are now.
+that year over the subjects eligible in the registry (areas, and organisations whose type is subject
+to certification, that existed that year: active now, or closed only after the year's assessment
+period; communes in force). Where a merger has moved subjects since, each counts under the commune
+its dossier for that year was filed with (``Scope.placing``), so the old units' past figures stay as
+they were. Forces and models count where they are now.
 """
 
 from __future__ import annotations
@@ -35,7 +35,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from certification.models import CertificationRecord, State, SubjectKind
-from certification.services import latest_year, placed_under
+from certification.services import (
+    eligible_areas,
+    eligible_organisations,
+    existing_in,
+    latest_year,
+    placed,
+    placed_under,
+)
 from movement.models import CampaignResult, Commendation
 from registry.models import (
     AdministrativeUnit,
@@ -335,13 +342,14 @@ def _subjects(scope: Scope, qs: models.QuerySet, year: int | None) -> models.Que
 
 
 def area_rows(scope: Scope, year: int | None = None) -> models.QuerySet:
-    return _subjects(scope, ResidentialArea.objects.visible_to(scope.user).filter(is_active=True), year)
+    """Residential areas the year's figures count (those existing now without a year)."""
+    qs = eligible_areas(year).visible_to(scope.user)
+    return _subjects(scope, qs, year)
 
 
 def organisation_rows(scope: Scope, year: int | None = None) -> models.QuerySet:
     """Organisations that are subjects of the certification (not micro enterprises, primary schools…)."""
-    qs = Organisation.objects.visible_to(scope.user)
-    return _subjects(scope, qs.filter(is_active=True, org_type__subject_to_certification=True), year)
+    return _subjects(scope, eligible_organisations(year).visible_to(scope.user), year)
 
 
 def record_rows(scope: Scope) -> models.QuerySet:
@@ -577,16 +585,34 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
         .annotate(n=Count("*"))
         .order_by()
     }
-    # Subjects stay where they are unless a merger moved them: one count serves those years. The
-    # years before a merger count, year by year, the subjects that stood here (see _subjects).
-    def subject_counts(y: int | None) -> tuple[int, dict[str, int]]:
+    # Eligible subjects per year: those existing then (closed later still count). Subjects stay
+    # where they are unless a merger moved them: one query with a count per year serves those
+    # years; the years before a merger count, one by one, the subjects that stood here.
+    def subject_counts(y: int) -> tuple[int, dict[str, int]]:
         orgs = organisation_rows(scope, y).values("org_type__category").annotate(n=Count("*")).order_by()
         return area_rows(scope, y).count(), {row["org_type__category"]: row["n"] for row in orgs}
 
     placed_years = [y for y in all_years if scope.unit is not None and scope.placing(y)]
     by_year = {y: subject_counts(y) for y in placed_years}
-    if len(by_year) < len(all_years):
-        by_year |= dict.fromkeys(set(all_years) - set(by_year), subject_counts(None))
+    plain_years = [y for y in all_years if y not in by_year]
+    if plain_years:
+
+        def per_year(kind: str) -> dict[str, Count]:
+            return {f"y{y}": Count("pk", filter=existing_in(kind, y)) for y in plain_years}
+
+        areas_everywhere = _subjects(scope, ResidentialArea.objects.visible_to(scope.user), None)
+        area_counts = areas_everywhere.aggregate(**per_year(SubjectKind.RESIDENTIAL_AREA))
+        org_counts_by_year: dict[int, dict[str, int]] = {y: {} for y in plain_years}
+        for row in (
+            _subjects(scope, Organisation.objects.visible_to(scope.user), None)
+            .filter(org_type__subject_to_certification=True)
+            .values("org_type__category")
+            .annotate(**per_year(SubjectKind.AGENCY))
+            .order_by()
+        ):
+            for y in plain_years:
+                org_counts_by_year[y][row["org_type__category"]] = row[f"y{y}"]
+        by_year |= {y: (area_counts[f"y{y}"], org_counts_by_year[y]) for y in plain_years}
 
     def eligible(kind: str, y: int) -> int:
         areas, org_counts = by_year[y]
@@ -768,14 +794,16 @@ def child_figures(scope: Scope, year: int) -> list[ChildRow]:
         "commune__path",
         **{f"approved_{k}": Count("subject_kind", filter=Q(subject_kind=k)) for k in CERT_KINDS},
     )
-    # In a year before a merger, children get the subjects that stood in them that year.
+    # The subjects of the year; in a year before a merger, placed where they stood that year.
+    area_qs, org_qs = area_rows(scope, year), organisation_rows(scope, year)
+    path_lookup = "commune__path"
     if scope.placing(year):
-        subjects, path_lookup = (lambda qs: placed_under(qs, year, [scope.path])), "placed"
-    else:
-        subjects, path_lookup = (lambda qs: qs), "commune__path"
-    areas = _grouped(subjects(area_rows(scope)), scope, path_lookup, areas=Count("*"))
+        path_lookup = "placed"
+        if scope.unit is None:  # the whole country: no path to place under, only the annotation
+            area_qs, org_qs = placed(area_qs, year), placed(org_qs, year)
+    areas = _grouped(area_qs, scope, path_lookup, areas=Count("*"))
     orgs = _grouped(
-        subjects(organisation_rows(scope)),
+        org_qs,
         scope,
         path_lookup,
         **{f"org_{k}": Count("pk", filter=Q(org_type__category=k)) for k in OrganisationCategory.values},

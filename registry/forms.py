@@ -134,7 +134,8 @@ class ResidentialAreaForm(ScopedModelForm):
         error_messages = {
             NON_FIELD_ERRORS: {"unique_together": _("Xã/phường này đã có một khu dân cư cùng tên.")}
         }
-        fields = ["commune", "name", "kind", "households", "population", "is_active"]
+        fields = ["commune", "name", "kind", "households", "population", "is_active", "closed_on"]
+        widgets = {"closed_on": DATE_WIDGET}
 
 
 class OrganisationForm(ScopedModelForm):
@@ -145,7 +146,8 @@ class OrganisationForm(ScopedModelForm):
                 "unique_together": _("Xã/phường này đã có một cơ quan, doanh nghiệp, nhà trường cùng tên.")
             }
         }
-        fields = ["commune", "name", "org_type", "address", "staff_count", "is_active"]
+        fields = ["commune", "name", "org_type", "address", "staff_count", "is_active", "closed_on"]
+        widgets = {"closed_on": DATE_WIDGET}
 
 
 class SteeringCommitteeForm(ScopedModelForm):

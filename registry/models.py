@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -219,7 +220,50 @@ class CommuneScoped(NormalizedTextMixin, TimeStamped):
             raise ValidationError({"commune": gettext("Phải chọn một đơn vị cấp xã.")})
 
 
-class ResidentialArea(CommuneScoped):
+class Closable(CommuneScoped):
+    """A place that can cease to exist (a hamlet merged, an enterprise closed) on a known day.
+
+    ``is_active`` says whether it exists now; ``closed_on`` when it stopped, so that the figures
+    of the years before still count it. Rows closed before the date was recorded have none.
+    """
+
+    closed_on = models.DateField(
+        _("ngừng từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày giải thể, sáp nhập hoặc ngừng hoạt động; để trống nếu còn tồn tại."),
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        was_active = False
+        if not self.is_active and not self.closed_on and self.pk:
+            was_active = type(self).objects.filter(pk=self.pk, is_active=True).exists()
+        settle_closed_on(self.__dict__, was_active=was_active)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_active and self.closed_on:
+            message = gettext("Còn tồn tại thì không có ngày ngừng: bỏ chọn ô tình trạng hoặc xóa ngày.")
+            raise ValidationError({"closed_on": message})
+
+
+def settle_closed_on(values: dict, *, was_active: bool = False) -> None:
+    """An active row has no closing day; one closing now without a day given closes today.
+
+    A row that was already closed keeps an unknown day unknown: guessing today would count it in
+    the years before as if it had existed then.
+    """
+    if values.get("is_active"):
+        values["closed_on"] = None
+    elif was_active and not values.get("closed_on"):
+        values["closed_on"] = timezone.localdate()
+
+
+class ResidentialArea(Closable):
     """Thôn, làng, bản, ấp, tổ dân phố, khu phố … (no official code)."""
 
     name = models.CharField(_("tên"), max_length=150)
@@ -266,7 +310,7 @@ class OrganisationType(Catalogue):
         verbose_name_plural = pgettext_lazy("plural", "loại cơ quan, doanh nghiệp, nhà trường")
 
 
-class Organisation(CommuneScoped):
+class Organisation(Closable):
     name = models.CharField(_("tên"), max_length=255)
     org_type = models.ForeignKey(
         OrganisationType, verbose_name=_("loại"), on_delete=models.PROTECT, related_name="organisations"

@@ -27,6 +27,7 @@ from registry.models import (
     SecurityModel,
     SteeringCommittee,
     UnitLevel,
+    settle_closed_on,
 )
 from registry.text import name_key
 
@@ -117,7 +118,27 @@ class AdministrativeUnitResource(EntityResource):
             row["path"] = f"{parents.get(row['parent_id'], '')}{row['code']}/"
 
 
-class ResidentialAreaResource(EntityResource):
+class ClosableResource(EntityResource):
+    """Areas and organisations: a closing day goes with "no" in the existence column."""
+
+    active_header = ""
+
+    def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        if values.get("closed_on") and values.get("is_active") is not False:
+            message = _("Có ngày ngừng thì cột “%(column)s” phải ghi “Không”.")
+            return [("closed_on", message % {"column": self.active_header})]
+        return []
+
+    def before_insert(self, rows: list[dict[str, Any]]) -> None:
+        for values in rows:
+            settle_closed_on(values)
+
+    def before_update(self, rows: list[dict[str, Any]]) -> None:
+        for values in rows:
+            settle_closed_on(values)
+
+
+class ResidentialAreaResource(ClosableResource):
     label = gettext_noop("Khu dân cư")
     natural_key = ("commune", "name")
     sample = {"commune": "22615", "name": "Thôn Ba Cẩm", "kind": "Thôn", "households": 120, "population": 480}
@@ -128,14 +149,16 @@ class ResidentialAreaResource(EntityResource):
     households = col("households", "Số hộ")
     population = col("population", "Số nhân khẩu")
     is_active = col("is_active", "Đang tồn tại")
+    closed_on = col("closed_on", "Ngừng từ ngày")
+    active_header = "Đang tồn tại"
 
     class Meta:
         model = ResidentialArea
-        fields = ("commune", "name", "kind", "households", "population", "is_active")
+        fields = ("commune", "name", "kind", "households", "population", "is_active", "closed_on")
         import_id_fields = ("commune", "name")
 
 
-class OrganisationResource(EntityResource):
+class OrganisationResource(ClosableResource):
     label = gettext_noop("Cơ quan, doanh nghiệp, nhà trường")
     natural_key = ("commune", "name")
     sample = {
@@ -152,10 +175,12 @@ class OrganisationResource(EntityResource):
     address = col("address", "Địa chỉ")
     staff_count = col("staff_count", "Số cán bộ, nhân viên")
     is_active = col("is_active", "Đang hoạt động")
+    closed_on = col("closed_on", "Ngừng từ ngày")
+    active_header = "Đang hoạt động"
 
     class Meta:
         model = Organisation
-        fields = ("commune", "name", "org_type", "address", "staff_count", "is_active")
+        fields = ("commune", "name", "org_type", "address", "staff_count", "is_active", "closed_on")
         import_id_fields = ("commune", "name")
 
 

@@ -236,3 +236,11 @@ def test_reviewer_home_counts_only_dossiers_waiting_in_their_district(client, tr
     response = client.get(reverse("home"))
     assert response.context["waiting"] == 2
     assert 'data-testid="waiting-count">2<' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_every_model_change_has_its_migration():
+    from django.core.management import call_command
+
+    # Exits with an error when a model differs from its migrations (history models included).
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

@@ -1,0 +1,101 @@
+"""A hamlet or an enterprise that closes keeps counting in the years it existed."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from certification import stats
+from certification.testing import ensure_criteria, make_area, make_org
+from dashboard.services import Scope, figure_rows, figure_value, unit_figures
+from registry.models import ResidentialArea
+from tests.import_helpers import AREA_HEADER, csv_bytes, errors_of, import_file
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fast_passwords")]
+
+
+def area_rate(unit, year: int) -> tuple[int, int]:
+    rate = stats.rates([unit], year)[unit.pk][0]
+    return rate.approved, rate.eligible
+
+
+def test_an_area_closed_in_2026_still_counts_in_2024_and_2025(tree, users):
+    ensure_criteria()
+    make_area(tree.commune, "Thôn 1")
+    closed = make_area(tree.commune, "Thôn 2")
+    closed.is_active, closed.closed_on = False, datetime.date(2026, 3, 1)
+    closed.save()
+    legacy = make_area(tree.commune, "Thôn 3", active=False)  # closed before days were recorded
+    assert legacy.closed_on is None
+
+    assert [area_rate(tree.district, y)[1] for y in (2024, 2025, 2026)] == [2, 2, 1]
+    scope = Scope(users.leadership, tree.district)
+    for year, expected in ((2025, 2), (2026, 1)):
+        figures = unit_figures(scope, year)
+        eligible = next(r.eligible for r in figures.certification if r.kind == "residential_area")
+        assert (eligible.value, eligible.previous) == (expected, 2)
+        listing = figure_rows("cert_eligible", scope, year, "residential_area")
+        assert figure_value(listing) == expected
+    # An organisation closed on 10 November 2025, before the 15 November end of its period: 2025
+    # was its last year.
+    org = make_org(tree.commune, "Trường THCS")
+    org.is_active, org.closed_on = False, datetime.date(2025, 11, 10)
+    org.save()
+    rates = {y: stats.rates([tree.district], y)[tree.district.pk] for y in (2024, 2025)}
+    assert [next(r.eligible for r in rates[y] if r.kind == "school") for y in (2024, 2025)] == [1, 0]
+
+
+def test_closing_an_area_on_its_page_records_the_day(client, tree, users):
+    area = make_area(tree.commune, "Thôn 1")
+    client.force_login(users.province_staff)
+    url = reverse("registry:area_update", args=[area.pk])
+    data = {"commune": tree.commune.pk, "name": "Thôn 1", "kind": area.kind_id}
+
+    client.post(url, data)  # "đang tồn tại" unticked, no day given: closed today
+    area.refresh_from_db()
+    assert (area.is_active, area.closed_on) == (False, timezone.localdate())
+
+    client.post(url, {**data, "closed_on": "2025-12-20"})
+    area.refresh_from_db()
+    assert area.closed_on == datetime.date(2025, 12, 20)
+
+    page = client.post(url, {**data, "is_active": "on", "closed_on": "2025-12-20"}).content.decode()
+    assert "Còn tồn tại thì không có ngày ngừng" in page
+
+    client.post(url, {**data, "is_active": "on"})
+    area.refresh_from_db()
+    assert (area.is_active, area.closed_on) == (True, None)
+
+
+def test_an_area_already_closed_without_a_day_is_not_given_one(tree):
+    area = make_area(tree.commune, "Thôn 1", active=False)
+    area.households = 12
+    area.save()
+    area.refresh_from_db()
+    assert area.closed_on is None
+
+
+def test_import_takes_the_closing_day_with_no_in_the_existence_column(tree, users, catalogues):
+    header = [*AREA_HEADER, "Đang tồn tại", "Ngừng từ ngày"]
+    rows = [
+        header,
+        ["22615", "Thôn 1", "Thôn", 10, 40, "Không", "01/03/2026"],
+        ["22615", "Thôn 2", "Thôn", 10, 40, "Có", "01/03/2026"],
+    ]
+    outcome = import_file("areas", csv_bytes(rows), "a.csv", users.admin)
+    assert errors_of(outcome) == [
+        (3, "Ngừng từ ngày", "Có ngày ngừng thì cột “Đang tồn tại” phải ghi “Không”.")
+    ]
+    rows[2][6] = ""
+    assert import_file("areas", csv_bytes(rows), "a.csv", users.admin).ok
+    assert dict(ResidentialArea.objects.values_list("name", "closed_on")) == {
+        "Thôn 1": datetime.date(2026, 3, 1),
+        "Thôn 2": None,
+    }
+    # Reopened by a later file: the closing day goes.
+    rows = [header, ["22615", "Thôn 1", "Thôn", 10, 40, "Có", ""]]
+    assert import_file("areas", csv_bytes(rows), "a.csv", users.admin).ok
+    assert ResidentialArea.objects.get(name="Thôn 1").closed_on is None
