@@ -8,7 +8,8 @@ construction. The number of queries is constant whatever the size of the subtree
 per family, never a query per child or per type.
 
 What a year means: units, committees, forces and models are counted as they stood on 31 December
-(``Scope.as_of``, clamped to the unit's own validity); certification counts the records approved for
+(``Scope.as_of``, clamped to the unit's own validity; a force or model stopped later still counts,
+``Hosted.running_on``); certification counts the records approved for
 that year over the subjects eligible in the registry (areas, and organisations whose type is subject
 to certification, that existed that year: active now, or closed only after the year's assessment
 period; communes in force). Where a merger has moved subjects since, each counts under the commune
@@ -182,10 +183,6 @@ def in_force(day: datetime.date, prefix: str = "") -> Q:
     )
 
 
-def started_by(field_name: str, day: datetime.date) -> Q:
-    return Q(**{f"{field_name}__isnull": True}) | Q(**{f"{field_name}__lte": day})
-
-
 class SplitPart(Func):
     function = "split_part"
     output_field = models.CharField()
@@ -228,7 +225,7 @@ def force_rows(scope: Scope) -> models.QuerySet:
 
 
 def forces_when(scope: Scope, year: int) -> Q:
-    return Q(status=Status.ACTIVE) & started_by("established_on", scope.as_of(year))
+    return ForceUnit.running_on(scope.as_of(year))
 
 
 def model_rows(scope: Scope) -> models.QuerySet:
@@ -236,7 +233,7 @@ def model_rows(scope: Scope) -> models.QuerySet:
 
 
 def models_when(scope: Scope, year: int) -> Q:
-    return Q(status=Status.ACTIVE) & started_by("started_on", scope.as_of(year))
+    return SecurityModel.running_on(scope.as_of(year))
 
 
 def latest_class(scope: Scope, year: int) -> Subquery:
@@ -547,7 +544,7 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
     counts_by_type = {
         row["model_type_id"]: row
         for row in model_rows(scope)
-        .filter(status=Status.ACTIVE)
+        .filter(Q(status=Status.ACTIVE) | Q(stopped_on__isnull=False))
         .values("model_type_id")
         .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))
         .order_by()

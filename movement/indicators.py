@@ -30,7 +30,6 @@ from registry.models import (
     OrganisationCategory,
     ResidentialArea,
     SecurityModel,
-    Status,
     UnitLevel,
 )
 
@@ -63,9 +62,7 @@ def _rate(approved: int, eligible: int) -> Decimal:
 
 def models_active(unit: AdministrativeUnit, year: int, first_year: int | None = None) -> Decimal:
     count = SecurityModel.objects.filter(
-        Q(started_on__isnull=True) | Q(started_on__lte=_year_end(year)),
-        commune__path__startswith=unit.path,
-        status=Status.ACTIVE,
+        SecurityModel.running_on(_year_end(year)), commune__path__startswith=unit.path
     ).count()
     return Decimal(count)
 
@@ -80,11 +77,8 @@ def models_new(unit: AdministrativeUnit, year: int, first_year: int | None = Non
 
 
 def _active_forces(unit: AdministrativeUnit, year: int):
-    return ForceUnit.objects.filter(
-        Q(established_on__isnull=True) | Q(established_on__lte=_year_end(year)),
-        commune__path__startswith=unit.path,
-        status=Status.ACTIVE,
-    )
+    running = ForceUnit.running_on(_year_end(year))
+    return ForceUnit.objects.filter(running, commune__path__startswith=unit.path)
 
 
 def forces_units(unit: AdministrativeUnit, year: int, first_year: int | None = None) -> Decimal:

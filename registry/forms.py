@@ -204,8 +204,9 @@ class ForceUnitForm(HostedForm):
             "established_on",
             "decision_number",
             "status",
+            "stopped_on",
         ]
-        widgets = {"established_on": DATE_WIDGET}
+        widgets = {"established_on": DATE_WIDGET, "stopped_on": DATE_WIDGET}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -227,10 +228,15 @@ class SecurityModelForm(HostedForm):
             "started_on",
             "participants",
             "status",
+            "stopped_on",
             "replicated_from",
             "description",
         ]
-        widgets = {"started_on": DATE_WIDGET, "description": forms.Textarea(attrs={"rows": 3})}
+        widgets = {
+            "started_on": DATE_WIDGET,
+            "stopped_on": DATE_WIDGET,
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

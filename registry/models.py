@@ -251,16 +251,20 @@ class Closable(CommuneScoped):
             raise ValidationError({"closed_on": message})
 
 
-def settle_closed_on(values: dict, *, was_active: bool = False) -> None:
-    """An active row has no closing day; one closing now without a day given closes today.
+def settle_end_day(values: dict, *, active: bool, field: str, was_active: bool = False) -> None:
+    """An active row has no end day; one ending now without a day given ends today.
 
-    A row that was already closed keeps an unknown day unknown: guessing today would count it in
+    A row that had already ended keeps an unknown day unknown: guessing today would count it in
     the years before as if it had existed then.
     """
-    if values.get("is_active"):
-        values["closed_on"] = None
-    elif was_active and not values.get("closed_on"):
-        values["closed_on"] = timezone.localdate()
+    if active:
+        values[field] = None
+    elif was_active and not values.get(field):
+        values[field] = timezone.localdate()
+
+
+def settle_closed_on(values: dict, *, was_active: bool = False) -> None:
+    settle_end_day(values, active=bool(values.get("is_active")), field="closed_on", was_active=was_active)
 
 
 class ResidentialArea(Closable):
@@ -407,12 +411,34 @@ class Hosted(CommuneScoped):
         related_name="%(class)s_set",
     )
 
+    stopped_on = models.DateField(
+        _("ngừng hoạt động từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày tạm dừng hoặc giải thể; để trống khi đang hoạt động."),
+    )
+    start_field = ""  # the subclass's start date: established_on, started_on
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        was_active = False
+        if self.status != Status.ACTIVE and not self.stopped_on and self.pk:
+            was_active = type(self).objects.filter(pk=self.pk, status=Status.ACTIVE).exists()
+        settle_stopped_on(self.__dict__, was_active=was_active)
+        super().save(*args, **kwargs)
 
     @property
     def host(self) -> models.Model:
         return self.area or self.organisation or self.commune
+
+    @classmethod
+    def running_on(cls, day: datetime.date) -> models.Q:
+        """Running on ``day``: started by then (or no start day), and active now or stopped after."""
+        start = cls.start_field
+        started = models.Q(**{f"{start}__isnull": True}) | models.Q(**{f"{start}__lte": day})
+        return started & (models.Q(status=Status.ACTIVE) | models.Q(stopped_on__gt=day))
 
     def clean(self) -> None:
         super().clean()
@@ -424,6 +450,14 @@ class Hosted(CommuneScoped):
             host = getattr(self, field)
             if host is not None and self.commune_id and host.commune_id != self.commune_id:
                 raise ValidationError({field: gettext("Phải thuộc xã/phường đã chọn.")})
+        if self.status == Status.ACTIVE and self.stopped_on:
+            message = gettext("Đang hoạt động thì không có ngày ngừng: đổi tình trạng hoặc xóa ngày.")
+            raise ValidationError({"stopped_on": message})
+
+
+def settle_stopped_on(values: dict, *, was_active: bool = False) -> None:
+    active = values.get("status") == Status.ACTIVE
+    settle_end_day(values, active=active, field="stopped_on", was_active=was_active)
 
 
 class Status(models.TextChoices):
@@ -447,6 +481,7 @@ class ForceType(Catalogue):
 class ForceUnit(Hosted):
     """A core-force unit (board, team) and its member count; rosters are not kept here."""
 
+    start_field = "established_on"
     name = models.CharField(_("tên"), max_length=200)
     force_type = models.ForeignKey(
         ForceType, verbose_name=_("loại lực lượng"), on_delete=models.PROTECT, related_name="units"
@@ -500,6 +535,7 @@ class EffectivenessClass(Catalogue):
 class SecurityModel(Hosted):
     """Mô hình tự quản về ANTT."""
 
+    start_field = "started_on"
     name = models.CharField(_("tên mô hình"), max_length=255)
     model_type = models.ForeignKey(
         ModelType, verbose_name=_("loại mô hình"), on_delete=models.PROTECT, related_name="models"

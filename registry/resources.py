@@ -25,9 +25,11 @@ from registry.models import (
     OrganisationType,
     ResidentialArea,
     SecurityModel,
+    Status,
     SteeringCommittee,
     UnitLevel,
     settle_closed_on,
+    settle_stopped_on,
 )
 from registry.text import name_key
 
@@ -279,7 +281,18 @@ class HostedResource(EntityResource):
             return [
                 ("organisation", _("Chỉ ghi một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường."))
             ]
+        if values.get("stopped_on") and values.get("status") in (None, Status.ACTIVE):
+            message = _("Có ngày ngừng thì cột “Tình trạng” phải là tạm dừng hoặc đã giải thể.")
+            return [("stopped_on", message)]
         return []
+
+    def before_insert(self, rows: list[dict[str, Any]]) -> None:
+        for values in rows:
+            settle_stopped_on(values)
+
+    def before_update(self, rows: list[dict[str, Any]]) -> None:
+        for values in rows:
+            settle_stopped_on(values)
 
 
 class ForceUnitResource(HostedResource):
@@ -304,6 +317,7 @@ class ForceUnitResource(HostedResource):
     leader_name = col("leader_name", "Người phụ trách")
     leader_position = col("leader_position", "Chức vụ người phụ trách")
     established_on = col("established_on", "Ngày thành lập")
+    stopped_on = col("stopped_on", "Ngừng hoạt động từ ngày")
     decision_number = col("decision_number", "Số quyết định thành lập")
     status = col("status", "Tình trạng")
 
@@ -321,6 +335,7 @@ class ForceUnitResource(HostedResource):
             "established_on",
             "decision_number",
             "status",
+            "stopped_on",
         )
         import_id_fields = ("commune", "name")
 
@@ -343,6 +358,7 @@ class SecurityModelResource(HostedResource):
     area = _host_columns()["area"]
     organisation = _host_columns()["organisation"]
     started_on = col("started_on", "Ngày bắt đầu")
+    stopped_on = col("stopped_on", "Ngừng hoạt động từ ngày")
     participants = col("participants", "Số người tham gia")
     status = col("status", "Tình trạng")
     description = col("description", "Mô tả")
@@ -358,6 +374,7 @@ class SecurityModelResource(HostedResource):
             "started_on",
             "participants",
             "status",
+            "stopped_on",
             "description",
         )
         import_id_fields = ("commune", "name")

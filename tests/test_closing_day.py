@@ -99,3 +99,50 @@ def test_import_takes_the_closing_day_with_no_in_the_existence_column(tree, user
     rows = [header, ["22615", "Thôn 1", "Thôn", 10, 40, "Có", ""]]
     assert import_file("areas", csv_bytes(rows), "a.csv", users.admin).ok
     assert ResidentialArea.objects.get(name="Thôn 1").closed_on is None
+
+
+def test_a_model_dissolved_in_2026_still_counts_in_2025(client, tree, users):
+    from registry.models import ModelType, SecurityModel, Status
+
+    camera = ModelType.objects.create(name="Camera an ninh")
+    model = SecurityModel.objects.create(
+        commune=tree.commune, model_type=camera, name="Camera xã", started_on=datetime.date(2023, 5, 1)
+    )
+    SecurityModel.objects.create(commune=tree.commune, model_type=camera, name="Camera thôn 1")
+    client.force_login(users.province_staff)
+    data = {"commune": tree.commune.pk, "name": "Camera xã", "model_type": camera.pk}
+    data |= {"started_on": "2023-05-01", "status": Status.DISSOLVED, "stopped_on": "2026-02-01"}
+    response = client.post(reverse("registry:model_update", args=[model.pk]), data)
+    assert response.status_code == 302
+    model.refresh_from_db()
+    assert model.stopped_on == datetime.date(2026, 2, 1)
+
+    scope = Scope(users.leadership, tree.province)
+    counts = {y: unit_figures(scope, y, trend=False).models_total for y in (2022, 2025, 2026)}
+    assert [(f.value, f.previous) for f in counts.values()] == [(1, 1), (2, 2), (1, 2)]
+    assert figure_value(figure_rows("models", scope, 2025)) == 2
+    assert figure_value(figure_rows("models", scope, 2026)) == 1
+
+    # Back to active: the stopping day goes; active with a day is a contradiction.
+    page = client.post(reverse("registry:model_update", args=[model.pk]), {**data, "status": Status.ACTIVE})
+    assert "Đang hoạt động thì không có ngày ngừng" in page.content.decode()
+    client.post(
+        reverse("registry:model_update", args=[model.pk]), {**data, "status": Status.ACTIVE, "stopped_on": ""}
+    )
+    model.refresh_from_db()
+    assert (model.status, model.stopped_on) == (Status.ACTIVE, None)
+
+
+def test_suspending_a_force_without_a_day_stops_it_today(tree):
+    from registry.models import ForceType, ForceUnit, Status
+
+    force = ForceUnit.objects.create(
+        commune=tree.commune,
+        force_type=ForceType.objects.create(name="Tổ bảo vệ"),
+        name="Tổ 1",
+        member_count=5,
+    )
+    force.status = Status.SUSPENDED
+    force.save()
+    force.refresh_from_db()
+    assert force.stopped_on == timezone.localdate()
