@@ -8,8 +8,8 @@ construction. The number of queries is constant whatever the size of the subtree
 per family, never a query per child or per type.
 
 What a year means: units, committees, forces and models are counted as they stood on 31 December
-(``Scope.as_of``, clamped to the unit's own validity; a force or model stopped later still counts,
-``Hosted.running_on``); certification counts the records approved for
+(``Scope.as_of``, clamped to the unit's own validity; a committee, force or model that ended later
+still counts: ``committees_when``, ``Hosted.running_on``); certification counts the records approved for
 that year over the subjects eligible in the registry (areas, and organisations whose type is subject
 to certification, that existed that year: active now, or closed only after the year's assessment
 period; communes in force). Where a merger has moved subjects since, each counts under the commune
@@ -197,19 +197,32 @@ def child_code(scope: Scope, path_lookup: str) -> SplitPart:
 
 
 def commune_rows(scope: Scope) -> models.QuerySet:
-    """Communes of the subtree, each with the date of its active steering committee (if any)."""
-    # At most one active committee per commune (a constraint), so a LEFT JOIN adds no rows. A
-    # subquery here was repeated by PostgreSQL in each year's conditional count (ten probes a commune).
+    """Communes of the subtree, joined with their steering committees that are or were in force.
+
+    A commune has one active committee at most (a constraint), plus those that ended on a known
+    day; a replaced committee keeps the commune covered for the years it served. The join may give
+    a commune more than one row: counts are distinct, lists go through :func:`_units`. (A subquery
+    here was repeated by PostgreSQL in each year's conditional count: ten probes a commune.)
+    """
     return (
         scope.subtree(AdministrativeUnit)
         .filter(level=UnitLevel.COMMUNE)
         .annotate(
-            active_committee=FilteredRelation(
-                "steeringcommittee_set", condition=Q(steeringcommittee_set__is_active=True)
+            committee=FilteredRelation(
+                "steeringcommittee_set",
+                condition=Q(steeringcommittee_set__is_active=True)
+                | Q(steeringcommittee_set__ended_on__isnull=False),
             ),
-            committee_date=F("active_committee__decision_date"),
+            committee_date=F("committee__decision_date"),
+            committee_active=F("committee__is_active"),
+            committee_end=F("committee__ended_on"),
         )
     )
+
+
+def _units(qs: models.QuerySet) -> models.QuerySet:
+    """The units of ``qs`` once each (commune rows repeat per committee)."""
+    return AdministrativeUnit.objects.filter(pk__in=qs.values("pk"))
 
 
 def communes_when(scope: Scope, year: int) -> Q:
@@ -217,7 +230,10 @@ def communes_when(scope: Scope, year: int) -> Q:
 
 
 def committees_when(scope: Scope, year: int) -> Q:
-    return communes_when(scope, year) & Q(committee_date__lte=scope.as_of(year))
+    """Communes in force whose committee of the time was set up by the day and not yet ended."""
+    day = scope.as_of(year)
+    serving = Q(committee_active=True) | Q(committee_end__gt=day)
+    return communes_when(scope, year) & Q(committee_date__lte=day) & serving
 
 
 def force_rows(scope: Scope) -> models.QuerySet:
@@ -491,8 +507,8 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
     # Communes and steering committees: one query, a conditional count per year.
     measures: dict[str, Any] = {}
     for y in all_years:
-        measures[f"c{y}"] = Count("pk", filter=communes_when(scope, y))
-        measures[f"s{y}"] = Count("pk", filter=committees_when(scope, y))
+        measures[f"c{y}"] = Count("pk", distinct=True, filter=communes_when(scope, y))
+        measures[f"s{y}"] = Count("pk", distinct=True, filter=committees_when(scope, y))
     communes = commune_rows(scope).aggregate(**measures)
     committees = Figure("committees", _("Xã có Ban chỉ đạo"), communes[f"s{year}"], communes[f"s{year - 1}"])
     commune_count = Figure("communes", _("Tổng số xã"), communes[f"c{year}"], communes[f"c{year - 1}"])
@@ -766,8 +782,8 @@ def child_figures(scope: Scope, year: int) -> list[ChildRow]:
         commune_rows(scope),
         scope,
         "path",
-        communes=Count("pk", filter=communes_when(scope, year)),
-        committees=Count("pk", filter=committees_when(scope, year)),
+        communes=Count("pk", distinct=True, filter=communes_when(scope, year)),
+        committees=Count("pk", distinct=True, filter=committees_when(scope, year)),
     )
     forces = _grouped(
         force_rows(scope).filter(forces_when(scope, year)),
@@ -863,10 +879,10 @@ def figure_rows(code: str, scope: Scope, year: int, key: str | None = None) -> F
     Raises ``KeyError`` for an unknown figure and ``ValueError`` for a bad key.
     """
     if code == "communes":
-        qs = commune_rows(scope).filter(communes_when(scope, year))
+        qs = _units(commune_rows(scope).filter(communes_when(scope, year)))
         return FigureList(_("Xã, phường, thị trấn"), qs.select_related("parent").order_by("path"))
     if code == "committees":
-        qs = commune_rows(scope).filter(committees_when(scope, year))
+        qs = _units(commune_rows(scope).filter(committees_when(scope, year)))
         return FigureList(_("Xã có Ban chỉ đạo đang hoạt động"), qs.select_related("parent").order_by("path"))
     if code in ("force_units", "force_members"):
         qs = force_rows(scope).filter(forces_when(scope, year))
@@ -934,7 +950,7 @@ def _eligible_rows(scope: Scope, year: int, key: str | None) -> FigureList:
         qs = area_rows(scope, year).select_related("commune", "kind")
         return FigureList(title, qs.order_by("commune__path", "name"))
     if kind == SubjectKind.COMMUNE:
-        qs = commune_rows(scope).filter(communes_when(scope, year)).select_related("parent")
+        qs = _units(commune_rows(scope).filter(communes_when(scope, year))).select_related("parent")
         return FigureList(title, qs.order_by("path"))
     categories = ORG_KINDS if kind == ORGANISATIONS else (kind,)
     qs = organisation_rows(scope, year).filter(org_type__category__in=categories)

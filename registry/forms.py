@@ -165,8 +165,13 @@ class SteeringCommitteeForm(ScopedModelForm):
             "member_count",
             "members",
             "is_active",
+            "ended_on",
         ]
-        widgets = {"decision_date": DATE_WIDGET, "members": forms.Textarea(attrs={"rows": 4})}
+        widgets = {
+            "decision_date": DATE_WIDGET,
+            "ended_on": DATE_WIDGET,
+            "members": forms.Textarea(attrs={"rows": 4}),
+        }
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()

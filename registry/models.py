@@ -357,6 +357,12 @@ class SteeringCommittee(CommuneScoped):
         _("thành viên"), blank=True, help_text=_("Họ tên và chức vụ, mỗi người một dòng.")
     )
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    ended_on = models.DateField(
+        _("hết hoạt động từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày ban được thay thế hoặc giải thể; để trống khi đang hoạt động."),
+    )
 
     normalized_fields = ("decision_number", "head_name", "head_position")
 
@@ -384,8 +390,21 @@ class SteeringCommittee(CommuneScoped):
             "number": self.decision_number,
         }
 
+    def save(self, *args, **kwargs) -> None:
+        was_active = False
+        if not self.is_active and not self.ended_on and self.pk:
+            was_active = SteeringCommittee.objects.filter(pk=self.pk, is_active=True).exists()
+        settle_end_day(self.__dict__, active=self.is_active, field="ended_on", was_active=was_active)
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return reverse("registry:committee_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_active and self.ended_on:
+            message = gettext("Đang hoạt động thì không có ngày hết hoạt động: bỏ chọn ô hoặc xóa ngày.")
+            raise ValidationError({"ended_on": message})
 
 
 # --- Hosted things: forces and models belong to a commune, an area in it, or an organisation in it ---

@@ -29,6 +29,7 @@ from registry.models import (
     SteeringCommittee,
     UnitLevel,
     settle_closed_on,
+    settle_end_day,
     settle_stopped_on,
 )
 from registry.text import name_key
@@ -206,6 +207,7 @@ class SteeringCommitteeResource(EntityResource):
     member_count = col("member_count", "Số thành viên")
     members = col("members", "Thành viên")
     is_active = col("is_active", "Đang hoạt động")
+    ended_on = col("ended_on", "Hết hoạt động từ ngày")
 
     class Meta:
         model = SteeringCommittee
@@ -218,8 +220,21 @@ class SteeringCommitteeResource(EntityResource):
             "member_count",
             "members",
             "is_active",
+            "ended_on",
         )
         import_id_fields = ("commune", "decision_number", "decision_date")
+
+    def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        if values.get("ended_on") and values.get("is_active") is not False:
+            return [("ended_on", _("Có ngày hết hoạt động thì cột “Đang hoạt động” phải ghi “Không”."))]
+        return []
+
+    def before_insert(self, rows: list[dict[str, Any]]) -> None:
+        for values in rows:
+            settle_end_day(values, active=bool(values.get("is_active")), field="ended_on")
+
+    def before_update(self, rows: list[dict[str, Any]]) -> None:
+        self.before_insert(rows)
 
     def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
         """One active committee per commune, once the file is applied: checked in the dry run

@@ -146,3 +146,38 @@ def test_suspending_a_force_without_a_day_stops_it_today(tree):
     force.save()
     force.refresh_from_db()
     assert force.stopped_on == timezone.localdate()
+
+
+def test_a_commune_that_replaced_its_committee_stays_covered_in_the_years_before(client, tree, users):
+    from registry.models import SteeringCommittee
+
+    old = SteeringCommittee.objects.create(
+        commune=tree.commune,
+        decision_number="12/QĐ-UBND",
+        decision_date=datetime.date(2021, 7, 1),
+        head_name="Chủ tịch UBND xã",
+        member_count=9,
+    )
+    # The 2026 term: the old committee ends on its page, the new one is set up.
+    client.force_login(users.province_staff)
+    data = {
+        "commune": tree.commune.pk,
+        "decision_number": "12/QĐ-UBND",
+        "decision_date": "2021-07-01",
+        "head_name": "Chủ tịch UBND xã",
+        "member_count": 9,
+        "ended_on": "2026-03-15",
+    }
+    assert client.post(reverse("registry:committee_update", args=[old.pk]), data).status_code == 302
+    SteeringCommittee.objects.create(
+        commune=tree.commune,
+        decision_number="3/QĐ-UBND",
+        decision_date=datetime.date(2026, 3, 15),
+        head_name="Chủ tịch UBND xã",
+        member_count=11,
+    )
+    scope = Scope(users.leadership, tree.district)
+    covered = {y: unit_figures(scope, y, trend=False).committees.value for y in (2020, 2024, 2026)}
+    assert covered == {2020: 0, 2024: 1, 2026: 1}
+    assert figure_value(figure_rows("committees", scope, 2024)) == 1
+    assert figure_value(figure_rows("communes", scope, 2024)) == 2  # each commune once
