@@ -56,6 +56,7 @@ from registry.models import (
     ResidentialArea,
     SecurityModel,
     Status,
+    SteeringCommittee,
     UnitLevel,
 )
 
@@ -213,9 +214,6 @@ def commune_rows(scope: Scope) -> models.QuerySet:
                 condition=Q(steeringcommittee_set__is_active=True)
                 | Q(steeringcommittee_set__ended_on__isnull=False),
             ),
-            committee_date=F("committee__decision_date"),
-            committee_active=F("committee__is_active"),
-            committee_end=F("committee__ended_on"),
         )
     )
 
@@ -231,9 +229,7 @@ def communes_when(scope: Scope, year: int) -> Q:
 
 def committees_when(scope: Scope, year: int) -> Q:
     """Communes in force whose committee of the time was set up by the day and not yet ended."""
-    day = scope.as_of(year)
-    serving = Q(committee_active=True) | Q(committee_end__gt=day)
-    return communes_when(scope, year) & Q(committee_date__lte=day) & serving
+    return communes_when(scope, year) & SteeringCommittee.serving_on(scope.as_of(year), "committee__")
 
 
 def force_rows(scope: Scope) -> models.QuerySet:

@@ -30,6 +30,7 @@ from registry.models import (
     OrganisationCategory,
     ResidentialArea,
     SecurityModel,
+    SteeringCommittee,
     UnitLevel,
 )
 
@@ -99,7 +100,11 @@ def _communes(unit: AdministrativeUnit, year: int):
 def committees_rate(unit: AdministrativeUnit, year: int, first_year: int | None = None) -> Decimal:
     counts = _communes(unit, year).aggregate(
         eligible=Count("pk", distinct=True),
-        covered=Count("pk", filter=Q(steeringcommittee_set__is_active=True), distinct=True),
+        covered=Count(
+            "pk",
+            filter=SteeringCommittee.serving_on(_year_end(year), "steeringcommittee_set__"),
+            distinct=True,
+        ),
     )
     return _rate(counts["covered"], counts["eligible"])
 

@@ -400,6 +400,14 @@ class SteeringCommittee(CommuneScoped):
     def get_absolute_url(self) -> str:
         return reverse("registry:committee_detail", args=[self.pk])
 
+    @classmethod
+    def serving_on(cls, day: datetime.date, prefix: str = "") -> models.Q:
+        """Committees in force on ``day`` (``prefix``: the path to them from another model): set up
+        by then, and active now or ended after it."""
+        set_up = models.Q(**{f"{prefix}decision_date__lte": day})
+        serving = models.Q(**{f"{prefix}is_active": True}) | models.Q(**{f"{prefix}ended_on__gt": day})
+        return set_up & serving
+
     def clean(self) -> None:
         super().clean()
         if self.is_active and self.ended_on:

@@ -181,3 +181,7 @@ def test_a_commune_that_replaced_its_committee_stays_covered_in_the_years_before
     assert covered == {2020: 0, 2024: 1, 2026: 1}
     assert figure_value(figure_rows("committees", scope, 2024)) == 1
     assert figure_value(figure_rows("communes", scope, 2024)) == 2  # each commune once
+    # Plan targets measure the same way.
+    from movement.indicators import committees_rate
+
+    assert [committees_rate(tree.district, y) for y in (2020, 2024)] == [0, 50]
