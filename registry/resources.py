@@ -28,9 +28,7 @@ from registry.models import (
     Status,
     SteeringCommittee,
     UnitLevel,
-    settle_closed_on,
     settle_end_day,
-    settle_stopped_on,
 )
 from registry.text import name_key
 
@@ -121,24 +119,45 @@ class AdministrativeUnitResource(EntityResource):
             row["path"] = f"{parents.get(row['parent_id'], '')}{row['code']}/"
 
 
-class ClosableResource(EntityResource):
+class EndDayMixin:
+    """Rows that end on a day (closed, stopped, replaced): the day is cleared while a row is
+    active, and a row that a file ends without giving the day ends on the day of the import, as
+    on its page. A row that had already ended keeps its day, known or not."""
+
+    end_field = ""
+    active_now: dict[str, Any] = {}  # the lookup that finds rows active in the database
+
+    def row_active(self, values: dict[str, Any]) -> bool:
+        raise NotImplementedError
+
+    def before_insert(self, rows: list[dict[str, Any]]) -> None:
+        for values in rows:
+            settle_end_day(values, active=self.row_active(values), field=self.end_field)
+
+    def before_update(self, rows: list[dict[str, Any]]) -> None:
+        ending = [r["id"] for r in rows if not self.row_active(r) and not r.get(self.end_field)]
+        model = self._meta.model
+        was_active = set(model.objects.filter(pk__in=ending, **self.active_now).values_list("pk", flat=True))
+        for values in rows:
+            active = self.row_active(values)
+            settle_end_day(values, active=active, field=self.end_field, was_active=values["id"] in was_active)
+
+
+class ClosableResource(EndDayMixin, EntityResource):
     """Areas and organisations: a closing day goes with "no" in the existence column."""
 
     active_header = ""
+    end_field = "closed_on"
+    active_now = {"is_active": True}
+
+    def row_active(self, values: dict[str, Any]) -> bool:
+        return bool(values.get("is_active"))
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         if values.get("closed_on") and values.get("is_active") is not False:
             message = _("Có ngày ngừng thì cột “%(column)s” phải ghi “Không”.")
             return [("closed_on", message % {"column": self.active_header})]
         return []
-
-    def before_insert(self, rows: list[dict[str, Any]]) -> None:
-        for values in rows:
-            settle_closed_on(values)
-
-    def before_update(self, rows: list[dict[str, Any]]) -> None:
-        for values in rows:
-            settle_closed_on(values)
 
 
 class ResidentialAreaResource(ClosableResource):
@@ -187,7 +206,7 @@ class OrganisationResource(ClosableResource):
         import_id_fields = ("commune", "name")
 
 
-class SteeringCommitteeResource(EntityResource):
+class SteeringCommitteeResource(EndDayMixin, EntityResource):
     label = gettext_noop("Ban chỉ đạo")
     natural_key = ("commune", "decision_number", "decision_date")
     sample = {
@@ -224,17 +243,16 @@ class SteeringCommitteeResource(EntityResource):
         )
         import_id_fields = ("commune", "decision_number", "decision_date")
 
+    end_field = "ended_on"
+    active_now = {"is_active": True}
+
+    def row_active(self, values: dict[str, Any]) -> bool:
+        return bool(values.get("is_active"))
+
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         if values.get("ended_on") and values.get("is_active") is not False:
             return [("ended_on", _("Có ngày hết hoạt động thì cột “Đang hoạt động” phải ghi “Không”."))]
         return []
-
-    def before_insert(self, rows: list[dict[str, Any]]) -> None:
-        for values in rows:
-            settle_end_day(values, active=bool(values.get("is_active")), field="ended_on")
-
-    def before_update(self, rows: list[dict[str, Any]]) -> None:
-        self.before_insert(rows)
 
     def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
         """One active committee per commune, once the file is applied: checked in the dry run
@@ -290,7 +308,10 @@ def _host_columns() -> dict[str, Any]:
     }
 
 
-class HostedResource(EntityResource):
+class HostedResource(EndDayMixin, EntityResource):
+    end_field = "stopped_on"
+    active_now = {"status": Status.ACTIVE}
+
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         if values.get("area") and values.get("organisation"):
             return [
@@ -301,13 +322,8 @@ class HostedResource(EntityResource):
             return [("stopped_on", message)]
         return []
 
-    def before_insert(self, rows: list[dict[str, Any]]) -> None:
-        for values in rows:
-            settle_stopped_on(values)
-
-    def before_update(self, rows: list[dict[str, Any]]) -> None:
-        for values in rows:
-            settle_stopped_on(values)
+    def row_active(self, values: dict[str, Any]) -> bool:
+        return values.get("status") == Status.ACTIVE
 
 
 class ForceUnitResource(HostedResource):

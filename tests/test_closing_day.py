@@ -95,10 +95,21 @@ def test_import_takes_the_closing_day_with_no_in_the_existence_column(tree, user
         "Thôn 1": datetime.date(2026, 3, 1),
         "Thôn 2": None,
     }
-    # Reopened by a later file: the closing day goes.
-    rows = [header, ["22615", "Thôn 1", "Thôn", 10, 40, "Có", ""]]
+    # Reopened by a later file: the closing day goes. Closed by a file without a day: closed on
+    # the day of the import, as on the page; a row already closed keeps its unknown day.
+    make_area(tree.commune, "Thôn 9", active=False)
+    rows = [
+        header,
+        ["22615", "Thôn 1", "Thôn", 10, 40, "Có", ""],
+        ["22615", "Thôn 2", "Thôn", 10, 40, "Không", ""],
+        ["22615", "Thôn 9", "Thôn", 12, 40, "Không", ""],
+    ]
     assert import_file("areas", csv_bytes(rows), "a.csv", users.admin).ok
-    assert ResidentialArea.objects.get(name="Thôn 1").closed_on is None
+    assert dict(ResidentialArea.objects.values_list("name", "closed_on")) == {
+        "Thôn 1": None,
+        "Thôn 2": timezone.localdate(),
+        "Thôn 9": None,
+    }
 
 
 def test_a_model_dissolved_in_2026_still_counts_in_2025(client, tree, users):
