@@ -220,7 +220,24 @@ class CommuneScoped(NormalizedTextMixin, TimeStamped):
             raise ValidationError({"commune": gettext("Phải chọn một đơn vị cấp xã.")})
 
 
-class Closable(CommuneScoped):
+class EndsOnDay:
+    """A row that ends on a day (closed, stopped, replaced): ``end_field`` holds the day; it is
+    cleared while the row is active, and set to today when the row ends without one given."""
+
+    end_field = ""
+    active_lookup: dict = {}
+
+    def is_running(self) -> bool:
+        return all(getattr(self, name) == value for name, value in self.active_lookup.items())
+
+    def settle_end(self) -> None:
+        was_active = False
+        if not self.is_running() and not getattr(self, self.end_field) and self.pk:
+            was_active = type(self).objects.filter(pk=self.pk, **self.active_lookup).exists()
+        settle_end_day(self.__dict__, active=self.is_running(), field=self.end_field, was_active=was_active)
+
+
+class Closable(EndsOnDay, CommuneScoped):
     """A place that can cease to exist (a hamlet merged, an enterprise closed) on a known day.
 
     ``is_active`` says whether it exists now; ``closed_on`` when it stopped, so that the figures
@@ -234,14 +251,14 @@ class Closable(CommuneScoped):
         help_text=_("Ngày giải thể, sáp nhập hoặc ngừng hoạt động; để trống nếu còn tồn tại."),
     )
 
+    end_field = "closed_on"
+    active_lookup = {"is_active": True}
+
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        was_active = False
-        if not self.is_active and not self.closed_on and self.pk:
-            was_active = type(self).objects.filter(pk=self.pk, is_active=True).exists()
-        settle_closed_on(self.__dict__, was_active=was_active)
+        self.settle_end()
         super().save(*args, **kwargs)
 
     def clean(self) -> None:
@@ -261,10 +278,6 @@ def settle_end_day(values: dict, *, active: bool, field: str, was_active: bool =
         values[field] = None
     elif was_active and not values.get(field):
         values[field] = timezone.localdate()
-
-
-def settle_closed_on(values: dict, *, was_active: bool = False) -> None:
-    settle_end_day(values, active=bool(values.get("is_active")), field="closed_on", was_active=was_active)
 
 
 class ResidentialArea(Closable):
@@ -345,7 +358,7 @@ class Organisation(Closable):
         return self.org_type.subject_to_certification
 
 
-class SteeringCommittee(CommuneScoped):
+class SteeringCommittee(EndsOnDay, CommuneScoped):
     """Ban chỉ đạo phòng, chống tội phạm, tệ nạn xã hội và xây dựng phong trào toàn dân bảo vệ ANTQ."""
 
     decision_number = models.CharField(_("số quyết định"), max_length=50)
@@ -365,6 +378,8 @@ class SteeringCommittee(CommuneScoped):
     )
 
     normalized_fields = ("decision_number", "head_name", "head_position")
+    end_field = "ended_on"
+    active_lookup = {"is_active": True}
 
     class Meta:
         verbose_name = _("ban chỉ đạo")
@@ -391,10 +406,7 @@ class SteeringCommittee(CommuneScoped):
         }
 
     def save(self, *args, **kwargs) -> None:
-        was_active = False
-        if not self.is_active and not self.ended_on and self.pk:
-            was_active = SteeringCommittee.objects.filter(pk=self.pk, is_active=True).exists()
-        settle_end_day(self.__dict__, active=self.is_active, field="ended_on", was_active=was_active)
+        self.settle_end()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -418,7 +430,7 @@ class SteeringCommittee(CommuneScoped):
 # --- Hosted things: forces and models belong to a commune, an area in it, or an organisation in it ---
 
 
-class Hosted(CommuneScoped):
+class Hosted(EndsOnDay, CommuneScoped):
     """Attached to a commune, or to one residential area or organisation of that commune."""
 
     area = models.ForeignKey(
@@ -445,15 +457,14 @@ class Hosted(CommuneScoped):
         help_text=_("Ngày tạm dừng hoặc giải thể; để trống khi đang hoạt động."),
     )
     start_field = ""  # the subclass's start date: established_on, started_on
+    end_field = "stopped_on"
+    active_lookup = {"status": "active"}
 
     class Meta:
         abstract = True
 
     def save(self, *args, **kwargs) -> None:
-        was_active = False
-        if self.status != Status.ACTIVE and not self.stopped_on and self.pk:
-            was_active = type(self).objects.filter(pk=self.pk, status=Status.ACTIVE).exists()
-        settle_stopped_on(self.__dict__, was_active=was_active)
+        self.settle_end()
         super().save(*args, **kwargs)
 
     @property
@@ -480,11 +491,6 @@ class Hosted(CommuneScoped):
         if self.status == Status.ACTIVE and self.stopped_on:
             message = gettext("Đang hoạt động thì không có ngày ngừng: đổi tình trạng hoặc xóa ngày.")
             raise ValidationError({"stopped_on": message})
-
-
-def settle_stopped_on(values: dict, *, was_active: bool = False) -> None:
-    active = values.get("status") == Status.ACTIVE
-    settle_end_day(values, active=active, field="stopped_on", was_active=was_active)
 
 
 class Status(models.TextChoices):
