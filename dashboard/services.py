@@ -282,11 +282,19 @@ def _models_by_class(scope: Scope, year: int, years: list[int]) -> dict[int, dic
     sequential passes over the review index, where a probe per model and year cost seconds for the
     whole country. Same rows and same tie-break (latest day, then highest id) as ``latest_class``.
     """
-    base = model_rows(scope).filter(models_when(scope, year)).order_by().values("id", "started_on")
+    base = (
+        model_rows(scope)
+        .filter(_any_year(scope, years))
+        .order_by()
+        .values("id", "started_on", "status", "stopped_on")
+    )
     selects = [f"r{i}.effectiveness_id" for i in range(len(years))]
-    counts = ["COUNT(*) FILTER (WHERE m.started_on IS NULL OR m.started_on <= %s)" for _ in years]
+    # models_when in SQL: started by the day, and active now or stopped after the day.
+    running = "(m.started_on IS NULL OR m.started_on <= %s) AND (m.status = %s OR m.stopped_on > %s)"
+    counts = [f"COUNT(*) FILTER (WHERE {running})" for _ in years]
     base_sql, base_params = base.query.sql_with_params()
-    params = [*(scope.as_of(y) for y in years), *base_params]
+    params = [p for y in years for p in (scope.as_of(y), Status.ACTIVE.value, scope.as_of(y))]
+    params += base_params
     joins = []
     for i, y in enumerate(years):
         sql, review_params = latest_reviews(scope, y).query.sql_with_params()
@@ -302,6 +310,14 @@ def _models_by_class(scope: Scope, year: int, years: list[int]) -> dict[int, dic
         return _tally(years, ((row[: len(years)], row[len(years) :]) for row in cursor.fetchall()))
 
 
+def _any_year(scope: Scope, years: list[int]) -> Q:
+    """Models running in any of ``years`` (each year's count then takes its own)."""
+    running = Q()
+    for y in years:
+        running |= models_when(scope, y)
+    return running
+
+
 def _models_by_class_probed(scope: Scope, year: int, years: list[int]) -> dict[int, dict[str, int]]:
     """As ``_models_by_class``, with an index probe per model and year (``latest_class``).
 
@@ -309,7 +325,7 @@ def _models_by_class_probed(scope: Scope, year: int, years: list[int]) -> dict[i
     """
     pairs = (
         model_rows(scope)
-        .filter(models_when(scope, year))
+        .filter(_any_year(scope, years))
         .annotate(**{f"class_{y}": latest_class(scope, y) for y in years})
         .values(*(f"class_{y}" for y in years))
         .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))

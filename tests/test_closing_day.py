@@ -196,3 +196,26 @@ def test_a_commune_that_replaced_its_committee_stays_covered_in_the_years_before
     from movement.indicators import committees_rate
 
     assert [committees_rate(tree.district, y) for y in (2020, 2024)] == [0, 50]
+
+
+def test_models_by_class_count_a_model_stopped_since_in_the_year_before(tree, users):
+    from registry.models import EffectivenessClass, ModelReview, ModelType, SecurityModel, Status
+
+    good = EffectivenessClass.objects.create(name="Tốt", rank=1)
+    camera = ModelType.objects.create(name="Camera an ninh")
+    for name, stopped in (("Camera xã", datetime.date(2026, 2, 1)), ("Camera thôn", None)):
+        model = SecurityModel.objects.create(
+            commune=tree.commune,
+            model_type=camera,
+            name=name,
+            status=Status.DISSOLVED if stopped else Status.ACTIVE,
+            stopped_on=stopped,
+        )
+        ModelReview.objects.create(
+            model=model, reviewed_on=datetime.date(2024, 12, 1), kind="final", effectiveness=good
+        )
+    for scope in (Scope(users.admin, None), Scope(users.leadership, tree.province)):
+        figures = unit_figures(scope, 2026, trend=False)
+        [by_class] = [f for f in figures.models_by_class if f.key == str(good.pk)]
+        assert (by_class.value, by_class.previous) == (1, 2), scope.unit
+        assert figure_value(figure_rows("models_class", scope, 2025, str(good.pk))) == 2
