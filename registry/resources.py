@@ -135,8 +135,17 @@ class EndDayMixin:
             settle_end_day(values, active=self.row_active(values), field=self.end_field)
 
     def before_update(self, rows: list[dict[str, Any]]) -> None:
-        ending = [r["id"] for r in rows if not self.row_active(r) and not r.get(self.end_field)]
+        (active_field,) = self.active_now
+        if not rows or active_field not in rows[0]:
+            return  # the file leaves every row as active as it was, and its day as it was
         model = self._meta.model
+        if self.end_field not in rows[0]:
+            # Every row of an update writes the same columns: the day comes from the database.
+            ids = [r["id"] for r in rows]
+            stored = dict(model.objects.filter(pk__in=ids).values_list("pk", self.end_field))
+            for values in rows:
+                values[self.end_field] = stored.get(values["id"])
+        ending = [r["id"] for r in rows if not self.row_active(r) and not r.get(self.end_field)]
         was_active = set(model.objects.filter(pk__in=ending, **self.active_now).values_list("pk", flat=True))
         for values in rows:
             active = self.row_active(values)

@@ -219,3 +219,20 @@ def test_models_by_class_count_a_model_stopped_since_in_the_year_before(tree, us
         [by_class] = [f for f in figures.models_by_class if f.key == str(good.pk)]
         assert (by_class.value, by_class.previous) == (1, 2), scope.unit
         assert figure_value(figure_rows("models_class", scope, 2025, str(good.pk))) == 2
+
+
+def test_a_file_without_the_status_columns_leaves_the_days_alone(tree, users, catalogues):
+    open_area = make_area(tree.commune, "Thôn 1")
+    closed = make_area(tree.commune, "Thôn 2")
+    closed.is_active, closed.closed_on = False, datetime.date(2025, 12, 20)
+    closed.save()
+    # Households only: nothing about existence.
+    rows = [AREA_HEADER, ["22615", "Thôn 1", "Thôn", 11, 40], ["22615", "Thôn 2", "Thôn", 12, 40]]
+    assert import_file("areas", csv_bytes(rows), "a.csv", users.admin).ok
+    # The existence column without the day column: the stored day stays.
+    rows = [[*AREA_HEADER, "Đang tồn tại"], ["22615", "Thôn 1", "Thôn", 13, 40, "Có"]]
+    rows.append(["22615", "Thôn 2", "Thôn", 14, 40, "Không"])
+    assert import_file("areas", csv_bytes(rows), "b.csv", users.admin).ok
+    values = dict(ResidentialArea.objects.values_list("pk", "closed_on"))
+    assert values == {open_area.pk: None, closed.pk: datetime.date(2025, 12, 20)}
+    assert ResidentialArea.objects.get(pk=open_area.pk).is_active
