@@ -56,12 +56,14 @@ class CertificationError(Exception):
 
 
 def existing_in(kind: str, year: int | None) -> Q:
-    """Areas or organisations that a year's figures count: those that exist now, and those closed
-    only after the year's assessment period ended. Without a year: those that exist now."""
+    """Areas or organisations that a year's figures count: opened by the end of the year's
+    assessment period, and existing now or closed only after it. Without a year: those that
+    exist now."""
     if year is None:
         return Q(is_active=True)
     _start, end = assessment_period(kind, year)
-    return Q(is_active=True) | Q(closed_on__gt=end)
+    opened = Q(opened_on__isnull=True) | Q(opened_on__lte=end)
+    return opened & (Q(is_active=True) | Q(closed_on__gt=end))
 
 
 def eligible_areas(year: int | None = None) -> models.QuerySet[ResidentialArea]:

@@ -134,8 +134,17 @@ class ResidentialAreaForm(ScopedModelForm):
         error_messages = {
             NON_FIELD_ERRORS: {"unique_together": _("Xã/phường này đã có một khu dân cư cùng tên.")}
         }
-        fields = ["commune", "name", "kind", "households", "population", "is_active", "closed_on"]
-        widgets = {"closed_on": DATE_WIDGET}
+        fields = [
+            "commune",
+            "name",
+            "kind",
+            "households",
+            "population",
+            "opened_on",
+            "is_active",
+            "closed_on",
+        ]
+        widgets = {"opened_on": DATE_WIDGET, "closed_on": DATE_WIDGET}
 
 
 class OrganisationForm(ScopedModelForm):
@@ -146,8 +155,17 @@ class OrganisationForm(ScopedModelForm):
                 "unique_together": _("Xã/phường này đã có một cơ quan, doanh nghiệp, nhà trường cùng tên.")
             }
         }
-        fields = ["commune", "name", "org_type", "address", "staff_count", "is_active", "closed_on"]
-        widgets = {"closed_on": DATE_WIDGET}
+        fields = [
+            "commune",
+            "name",
+            "org_type",
+            "address",
+            "staff_count",
+            "opened_on",
+            "is_active",
+            "closed_on",
+        ]
+        widgets = {"opened_on": DATE_WIDGET, "closed_on": DATE_WIDGET}
 
 
 class SteeringCommitteeForm(ScopedModelForm):

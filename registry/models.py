@@ -240,10 +240,17 @@ class EndsOnDay:
 class Closable(EndsOnDay, CommuneScoped):
     """A place that can cease to exist (a hamlet merged, an enterprise closed) on a known day.
 
-    ``is_active`` says whether it exists now; ``closed_on`` when it stopped, so that the figures
-    of the years before still count it. Rows closed before the date was recorded have none.
+    ``is_active`` says whether it exists now; ``opened_on`` and ``closed_on`` when it began and
+    stopped, so that each year's figures count what existed then. Rows closed before the date was
+    recorded have none; rows without an opening day existed before the registry.
     """
 
+    opened_on = models.DateField(
+        _("có từ ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Ngày thành lập, chia tách hoặc bắt đầu hoạt động; để trống nếu đã có từ trước."),
+    )
     closed_on = models.DateField(
         _("ngừng từ ngày"),
         null=True,
@@ -266,6 +273,8 @@ class Closable(EndsOnDay, CommuneScoped):
         if self.is_active and self.closed_on:
             message = gettext("Còn tồn tại thì không có ngày ngừng: bỏ chọn ô tình trạng hoặc xóa ngày.")
             raise ValidationError({"closed_on": message})
+        if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
+            raise ValidationError({"closed_on": gettext("Ngày ngừng phải sau ngày có.")})
 
 
 def settle_end_day(values: dict, *, active: bool, field: str, was_active: bool = False) -> None:

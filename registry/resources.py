@@ -179,13 +179,23 @@ class ResidentialAreaResource(ClosableResource):
     kind = catalogue(AreaKind, "kind", "Loại khu dân cư")
     households = col("households", "Số hộ")
     population = col("population", "Số nhân khẩu")
+    opened_on = col("opened_on", "Có từ ngày")
     is_active = col("is_active", "Đang tồn tại")
     closed_on = col("closed_on", "Ngừng từ ngày")
     active_header = "Đang tồn tại"
 
     class Meta:
         model = ResidentialArea
-        fields = ("commune", "name", "kind", "households", "population", "is_active", "closed_on")
+        fields = (
+            "commune",
+            "name",
+            "kind",
+            "households",
+            "population",
+            "opened_on",
+            "is_active",
+            "closed_on",
+        )
         import_id_fields = ("commune", "name")
 
 
@@ -205,13 +215,23 @@ class OrganisationResource(ClosableResource):
     org_type = catalogue(OrganisationType, "org_type", "Loại cơ quan, doanh nghiệp, nhà trường")
     address = col("address", "Địa chỉ")
     staff_count = col("staff_count", "Số cán bộ, nhân viên")
+    opened_on = col("opened_on", "Có từ ngày")
     is_active = col("is_active", "Đang hoạt động")
     closed_on = col("closed_on", "Ngừng từ ngày")
     active_header = "Đang hoạt động"
 
     class Meta:
         model = Organisation
-        fields = ("commune", "name", "org_type", "address", "staff_count", "is_active", "closed_on")
+        fields = (
+            "commune",
+            "name",
+            "org_type",
+            "address",
+            "staff_count",
+            "opened_on",
+            "is_active",
+            "closed_on",
+        )
         import_id_fields = ("commune", "name")
 
 

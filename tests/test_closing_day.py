@@ -236,3 +236,13 @@ def test_a_file_without_the_status_columns_leaves_the_days_alone(tree, users, ca
     values = dict(ResidentialArea.objects.values_list("pk", "closed_on"))
     assert values == {open_area.pk: None, closed.pk: datetime.date(2025, 12, 20)}
     assert ResidentialArea.objects.get(pk=open_area.pk).is_active
+
+
+def test_an_area_opened_in_2025_is_not_counted_in_2024(tree, users):
+    make_area(tree.commune, "Thôn 1")
+    split = make_area(tree.commune, "Thôn 1B")
+    split.opened_on = datetime.date(2025, 3, 1)
+    split.save()
+    assert [area_rate(tree.district, y)[1] for y in (2024, 2025)] == [1, 2]
+    scope = Scope(users.leadership, tree.district)
+    assert figure_value(figure_rows("cert_eligible", scope, 2024, "residential_area")) == 1

@@ -42,13 +42,14 @@ def test_admin_imports_areas_from_the_template_fixing_two_bad_rows(page, tree, u
         "Loại khu dân cư",
         "Số hộ",
         "Số nhân khẩu",
+        "Có từ ngày",
         "Đang tồn tại",
         "Ngừng từ ngày",
     ]
     assert sheet.max_row == 1  # no example row to delete: examples are on the guide sheet
     for i in range(1, 21):
         code = "22615" if i % 2 else "22621"
-        sheet.append([code, f"Thôn {i}", "Thôn", 10 * i, 40 * i, "Có"])
+        sheet.append([code, f"Thôn {i}", "Thôn", 10 * i, 40 * i, None, "Có"])
     sheet["A5"] = "99999"  # spreadsheet row 5: a commune that does not exist
     sheet["D12"] = "nhiều"  # row 12: not a number
     bad = tmp_path / "khu-dan-cu.xlsx"
