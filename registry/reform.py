@@ -157,15 +157,20 @@ def _rehome_named(
         commune_id__in={t.pk for t in target_of.values()}
     ).values_list("commune_id", "name"):
         taken[commune_id].add(name_key(name))
+    limit = model._meta.get_field("name").max_length
     for row in rows:
         target, old = target_of[row.commune_id], row.commune
         name = row.name
-        for candidate in (name, f"{name} ({old.name})", f"{name} ({old.name}, {old.code})"):
-            if name_key(candidate) not in taken[target.pk]:
-                break
+        candidate = name
+        suffixes = (f" ({old.name})", f" ({old.name}, {old.code})")
+        attempt = 0
+        while name_key(candidate) in taken[target.pk]:
+            suffix = suffixes[attempt] if attempt < len(suffixes) else f" ({old.code}-{attempt})"
+            candidate = name[: limit - len(suffix)] + suffix
+            attempt += 1
         if candidate != name:
             renamed.append(f"“{name}” ({old.full_name}) → “{candidate}” ({target.full_name})")
-            row.name = candidate[: model._meta.get_field("name").max_length]
+            row.name = candidate
         taken[target.pk].add(name_key(row.name))
         row.commune = target
     return rows
