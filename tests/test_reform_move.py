@@ -233,8 +233,9 @@ def test_figures_of_the_years_before_the_merger_do_not_change_when_subjects_move
 
 
 def test_a_name_taken_twice_in_the_merged_commune_gets_the_old_code_too(tree, users, registry):
-    make_area(tree.commune, "Thôn 1 (Khánh Đông)")  # already there under that name
     reform()
+    new_binh = AdministrativeUnit.objects.get(code="22615", valid_to__isnull=True)
+    make_area(new_binh, "Thôn 1 (Khánh Đông)")  # entered in the merged commune before the move
     move_to_current_communes(MAPPING)
     moved = ResidentialArea.objects.get(pk=registry["đông_1"].pk)
     assert moved.name == "Thôn 1 (Khánh Đông, 22621)"
