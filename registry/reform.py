@@ -176,13 +176,11 @@ def _rehome_named(
     return rows
 
 
-@transaction.atomic
-def move_to_current_communes(
-    raw_rows: list[dict[str, str]] | None = None, *, dry_run: bool = False, user: User | None = None
-) -> MoveReport:
-    """Re-attach what lives on from closed communes to the open ones; all or nothing, audited."""
-    errors: list[str] = []
-    explicit = _targets(raw_rows or [], errors)
+def _targets_of_closed(
+    raw_rows: list[dict[str, str]], errors: list[str]
+) -> tuple[dict[int, AdministrativeUnit], list[AdministrativeUnit]]:
+    """Each closed commune holding rows → its target; and those that have none."""
+    explicit = _targets(raw_rows, errors)
     holding = _closed_holding_rows()
     open_by_code = {
         u.code: u
@@ -191,15 +189,39 @@ def move_to_current_communes(
         )
     }
     target_of: dict[int, AdministrativeUnit] = {}
+    missing: list[AdministrativeUnit] = []
     for unit in sorted(holding.values(), key=lambda u: u.code):
         target = explicit.get(unit.code) or open_by_code.get(unit.code)
         if target is None:
-            errors.append(
-                f"{unit.full_name} (mã {unit.code}, hết hiệu lực từ {unit.valid_to:%d/%m/%Y}) còn dữ liệu "
-                "nhưng chưa biết sáp nhập vào xã/phường nào: thêm dòng cho mã này vào tệp ánh xạ."
-            )
+            missing.append(unit)
         else:
             target_of[unit.pk] = target
+    return target_of, missing
+
+
+def mapping_template(raw_rows: list[dict[str, str]] | None = None) -> str:
+    """A mapping CSV to fill in: one line per closed commune that still needs a target."""
+    _target_of, missing = _targets_of_closed(raw_rows or [], [])
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["Mã xã cũ", "Tên xã cũ", "Đơn vị cấp trên cũ", "Mã xã mới"])
+    for unit in missing:
+        writer.writerow([unit.code, unit.full_name, unit.parent.full_name if unit.parent_id else "", ""])
+    return buffer.getvalue()
+
+
+@transaction.atomic
+def move_to_current_communes(
+    raw_rows: list[dict[str, str]] | None = None, *, dry_run: bool = False, user: User | None = None
+) -> MoveReport:
+    """Re-attach what lives on from closed communes to the open ones; all or nothing, audited."""
+    errors: list[str] = []
+    target_of, missing = _targets_of_closed(raw_rows or [], errors)
+    errors += [
+        f"{unit.full_name} (mã {unit.code}, hết hiệu lực từ {unit.valid_to:%d/%m/%Y}) còn dữ liệu "
+        "nhưng chưa biết sáp nhập vào xã/phường nào: thêm dòng cho mã này vào tệp ánh xạ."
+        for unit in missing
+    ]
     if errors:
         raise MoveError(errors)
 

@@ -239,3 +239,19 @@ def test_a_name_taken_twice_in_the_merged_commune_gets_the_old_code_too(tree, us
     move_to_current_communes(MAPPING)
     moved = ResidentialArea.objects.get(pk=registry["đông_1"].pk)
     assert moved.name == "Thôn 1 (Khánh Đông, 22621)"
+
+
+def test_the_command_writes_a_template_of_the_communes_still_to_map(tree, users, registry, tmp_path, capsys):
+    reform()
+    template = tmp_path / "mau.csv"
+    call_command("move_to_new_communes", "--template", str(template))
+    assert "1 xã cần điền mã xã mới" in capsys.readouterr().out
+    lines = template.read_text(encoding="utf-8").splitlines()
+    assert lines == [
+        "Mã xã cũ,Tên xã cũ,Đơn vị cấp trên cũ,Mã xã mới",
+        "22621,Xã Khánh Đông,Huyện Khánh Vĩnh,",
+    ]
+    # Filled in, the template is the mapping.
+    template.write_text(lines[0] + "\n" + lines[1] + "22615\n", encoding="utf-8")
+    call_command("move_to_new_communes", str(template))
+    assert not ResidentialArea.objects.filter(commune__valid_to__isnull=False).exists()
