@@ -146,7 +146,7 @@ def _closed_holding_rows() -> dict[int, AdministrativeUnit]:
 
 
 def _rehome_named(
-    model: type[ResidentialArea] | type[Organisation],
+    model: type[ResidentialArea] | type[Organisation] | type[ForceUnit] | type[SecurityModel],
     target_of: dict[int, AdministrativeUnit],
     renamed: list[str],
 ) -> list[models.Model]:
@@ -234,10 +234,8 @@ def move_to_current_communes(
         organisations, Organisation, ["commune", "name"], **audited
     )
     for model, label in ((ForceUnit, "lực lượng"), (SecurityModel, "mô hình")):
-        rows = list(model.objects.filter(commune_id__in=target_of))
-        for row in rows:
-            row.commune = target_of[row.commune_id]
-        report.moved[label] = bulk_update_audited(rows, model, ["commune"], **audited)
+        rows = _rehome_named(model, target_of, report.renamed)
+        report.moved[label] = bulk_update_audited(rows, model, ["commune", "name"], **audited)
     # Only a dossier of a year still running when its commune closed; an older one left
     # undecided belongs to that year, under that commune.
     records = [
@@ -253,7 +251,18 @@ def move_to_current_communes(
     users = list(User.objects.filter(scope_unit_id__in=target_of))
     for account in users:
         account.scope_unit = target_of[account.scope_unit_id]
-    report.moved["người dùng cấp xã"] = bulk_update_audited(users, User, ["scope_unit"], **audited)
+    # A province that kept its code (a new version, e.g. for a new spelling) keeps its users.
+    kept = {
+        u.code: u
+        for u in AdministrativeUnit.objects.filter(valid_to__isnull=True).exclude(level=UnitLevel.COMMUNE)
+    }
+    for account in User.objects.filter(scope_unit__valid_to__isnull=False).exclude(
+        scope_unit__level=UnitLevel.COMMUNE
+    ).select_related("scope_unit"):
+        if account.scope_unit.code in kept:
+            account.scope_unit = kept[account.scope_unit.code]
+            users.append(account)
+    report.moved["người dùng"] = bulk_update_audited(users, User, ["scope_unit"], **audited)
     report.users_left = list(
         User.objects.filter(scope_unit__valid_to__isnull=False, is_active=True)
         .order_by("username")

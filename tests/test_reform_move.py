@@ -138,7 +138,7 @@ def test_what_lives_on_moves_to_the_new_commune_and_history_stays(tree, users, r
         "lực lượng": 1,
         "mô hình": 1,
         "hồ sơ đang xét": 1,
-        "người dùng cấp xã": 2,
+        "người dùng": 2,
     }
     # Every move is in the audit trail.
     assert ResidentialArea.history.filter(history_change_reason=MOVE_REASON).count() == 3
@@ -255,3 +255,17 @@ def test_the_command_writes_a_template_of_the_communes_still_to_map(tree, users,
     template.write_text(lines[0] + "\n" + lines[1] + "22615\n", encoding="utf-8")
     call_command("move_to_new_communes", str(template))
     assert not ResidentialArea.objects.filter(commune__valid_to__isnull=False).exists()
+
+
+def test_province_users_follow_a_new_version_of_their_province(tree, users, registry):
+    # The real 2025 list spells "Khánh Hoà": the province gets a new version, its users follow it.
+    respelled = {**SHAPE_2025[0], "name": "Khánh Hoà", "full_name": "Tỉnh Khánh Hoà"}
+    import_admin_units([respelled, *SHAPE_2025[1:]])
+    report = move_to_current_communes(MAPPING)
+    new_province = AdministrativeUnit.objects.get(code="56", valid_to__isnull=True)
+    assert new_province.pk != tree.province.pk
+    for account in (users.province_staff, users.leadership):
+        account.refresh_from_db()
+        assert account.scope_unit == new_province
+    assert report.moved["người dùng"] == 4  # two commune officers, two province users
+    assert report.users_left == ["huyen", "huyen2"]
