@@ -60,11 +60,12 @@ class MoveReport:
     dry_run: bool = False
 
     def lines(self) -> list[str]:
-        if not self.communes:
+        if not any(self.moved.values()):
             return ["Không có gì phải chuyển: sổ đăng ký đã ở các xã/phường đang có hiệu lực."]
         head = "Chạy thử, chưa ghi gì: " if self.dry_run else "Đã chuyển: "
         counts = ", ".join(f"{n} {label}" for label, n in self.moved.items() if n)
-        lines = [f"{head}{counts} (từ {self.communes} xã/phường đã hết hiệu lực)."]
+        where = f" (từ {self.communes} xã/phường đã hết hiệu lực)" if self.communes else ""
+        lines = [f"{head}{counts}{where}."]
         lines += [f"Đổi tên vì trùng trong xã mới: {r}" for r in self.renamed]
         if self.users_left:
             lines.append(
