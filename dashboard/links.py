@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from dashboard.services import Figure, Scope
+from registry.models import AdministrativeUnit
 
 PREFER_REGISTRY_LISTS = False
 
@@ -80,6 +81,23 @@ def figure_list_url(code: str, scope: Scope, year: int, key: str | None = None) 
         params["key"] = key
     path = _figure_list_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
     return f"{path}?{urlencode(params)}"
+
+
+def child_list_urls(
+    units: list[AdministrativeUnit], year: int, columns: dict[str, tuple[str, str | None]]
+) -> dict[int, dict[str, str]]:
+    """The figure-list link of every (child unit, column): a dozen links per child of a province
+    with seventy districts, so each column's query string is encoded once, not per cell. Same URLs
+    as :func:`figure_list_url`."""
+    path = _figure_list_path(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    parts = {
+        name: (urlencode({"figure": code}), urlencode({"year": year, **({"key": key} if key else {})}))
+        for name, (code, key) in columns.items()
+    }
+    return {
+        unit.pk: {name: f"{path}?{head}&unit={unit.pk}&{tail}" for name, (head, tail) in parts.items()}
+        for unit in units
+    }
 
 
 def figure_url(code: str, scope: Scope, year: int, key: str | None = None) -> str:

@@ -311,11 +311,11 @@ def _models_by_class(scope: Scope, year: int, years: list[int]) -> dict[int, dic
 
 
 def _any_year(scope: Scope, years: list[int]) -> Q:
-    """Models running in any of ``years`` (each year's count then takes its own)."""
-    running = Q()
-    for y in years:
-        running |= models_when(scope, y)
-    return running
+    """Models that may run in one of ``years``: started by the last day, not stopped before the
+    first (each year's count then takes its own rule). One range, not a union of conditions."""
+    first, last = scope.as_of(min(years)), scope.as_of(max(years))
+    started = Q(started_on__isnull=True) | Q(started_on__lte=last)
+    return started & (Q(status=Status.ACTIVE) | Q(stopped_on__gt=first))
 
 
 def _models_by_class_probed(scope: Scope, year: int, years: list[int]) -> dict[int, dict[str, int]]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from dashboard import reports
 from dashboard.cache import cached
-from dashboard.links import attach_urls, figure_list_url
+from dashboard.links import attach_urls, child_list_urls
 from dashboard.services import (
     CERT_LABELS,
     ORGANISATIONS,
@@ -129,12 +129,10 @@ def _dashboard_content(request: HttpRequest, scope: Scope, year: int) -> str:
             ],
         },
     }
+    # Every number of the child table opens the list it counts, for that child unit.
+    links = child_list_urls([row.unit for row in children], year, CHILD_LINKS)
     for row in children:
-        # Every number of the child table opens the list it counts, for that child unit.
-        row.links = {
-            name: figure_list_url(code, Scope(scope.user, row.unit), year, key)
-            for name, (code, key) in CHILD_LINKS.items()
-        }
+        row.links = links[row.unit.pk]
     parent = visible_parent(scope.unit, request.user) if scope.unit is not None else None
     return render_to_string(
         "dashboard/partials/unit_content.html",

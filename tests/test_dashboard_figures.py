@@ -401,3 +401,14 @@ def test_two_level_shape_lists_communes_of_the_province_as_children(tree, users,
     assert {c.code for c in scope.children(2024)} == {"573", "574"}
     assert unit_figures(scope, 2025).communes.value == 1
     assert unit_figures(scope, 2025).communes.previous == 3
+
+
+def test_child_table_links_are_the_figure_list_urls(tree, users):
+    from dashboard.links import child_list_urls, figure_list_url
+    from dashboard.views import CHILD_LINKS
+
+    children = [tree.district, tree.other_district]
+    links = child_list_urls(children, YEAR, CHILD_LINKS)
+    for unit in children:
+        for name, (code, key) in CHILD_LINKS.items():
+            assert links[unit.pk][name] == figure_list_url(code, Scope(users.admin, unit), YEAR, key)
