@@ -102,17 +102,24 @@ def placed_under(qs: models.QuerySet, year: int, paths: Iterable[str]) -> models
     return placed(qs.filter(near), year).filter(under)
 
 
-def reshaped_since(paths: Iterable[str], year: int) -> bool:
-    """Whether a unit under ``paths`` closed during or after ``year`` (a merger moved subjects since).
+def last_reshape_year(paths: Iterable[str]) -> int | None:
+    """The last year in which a unit under ``paths`` closed (a merger), if any. One query.
 
-    Only then can a subject's place that year differ from where it is now, and figures must place
-    subjects with :func:`placed`; otherwise where they are is where they stood. One query.
+    Up to that year a subject's place may differ from where it is now, and figures must place
+    subjects with :func:`placed`; after it, where they are is where they stood.
     """
     under = Q()
     for path in paths:
         under |= Q(path__startswith=path)
-    closed = AdministrativeUnit.objects.filter(under, valid_to__gte=datetime.date(year, 1, 1))
-    return closed.exists()
+    closed = AdministrativeUnit.objects.filter(under, valid_to__isnull=False)
+    last = closed.aggregate(last=models.Max("valid_to"))["last"]
+    return last.year if last else None
+
+
+def reshaped_since(paths: Iterable[str], year: int) -> bool:
+    """Whether a unit under ``paths`` closed during or after ``year`` (see :func:`last_reshape_year`)."""
+    last = last_reshape_year(paths)
+    return last is not None and year <= last
 
 
 def eligible_communes(year: int) -> models.QuerySet[AdministrativeUnit]:

@@ -30,7 +30,20 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import connection, models, transaction
-from django.db.models import Count, F, FilteredRelation, Func, IntegerField, OuterRef, Q, Subquery, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, Substr
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -40,6 +53,7 @@ from certification.services import (
     eligible_areas,
     eligible_organisations,
     existing_in,
+    last_reshape_year,
     latest_year,
     placed,
     placed_under,
@@ -97,18 +111,13 @@ class Scope:
         return self.unit.full_name if self.unit else _("Toàn quốc")
 
     @cached_property
-    def _reshaped_years(self) -> int | None:
-        """The last year in which a unit of the subtree closed (a merger), if any: one query."""
-        qs = AdministrativeUnit.objects.filter(valid_to__isnull=False)
-        if self.unit is not None:
-            qs = qs.filter(path__startswith=self.unit.path)
-        last = qs.aggregate(last=models.Max("valid_to"))["last"]
-        return last.year if last else None
+    def _last_reshape_year(self) -> int | None:
+        return last_reshape_year([self.path])  # the whole country: the empty path matches all
 
     def placing(self, year: int) -> bool:
         """Whether subjects may stand elsewhere now than in ``year``: then they are counted where
         their record for the year put them (``certification.services.placed``)."""
-        return self._reshaped_years is not None and year <= self._reshaped_years
+        return self._last_reshape_year is not None and year <= self._last_reshape_year
 
     def as_of(self, year: int) -> datetime.date:
         """The day a year's figures describe: 31 December, within the unit's own validity."""
@@ -282,19 +291,17 @@ def _models_by_class(scope: Scope, year: int, years: list[int]) -> dict[int, dic
     sequential passes over the review index, where a probe per model and year cost seconds for the
     whole country. Same rows and same tie-break (latest day, then highest id) as ``latest_class``.
     """
-    base = (
-        model_rows(scope)
-        .filter(_any_year(scope, years))
-        .order_by()
-        .values("id", "started_on", "status", "stopped_on")
-    )
+    # Each year's rule (models_when) comes with the rows as a flag, so the SQL below only counts.
+    flags = {
+        f"run_{i}": ExpressionWrapper(models_when(scope, y), output_field=BooleanField())
+        for i, y in enumerate(years)
+    }
+    base = model_rows(scope).filter(_any_year(scope, years)).order_by()
+    base = base.annotate(**flags).values("id", *flags)
     selects = [f"r{i}.effectiveness_id" for i in range(len(years))]
-    # models_when in SQL: started by the day, and active now or stopped after the day.
-    running = "(m.started_on IS NULL OR m.started_on <= %s) AND (m.status = %s OR m.stopped_on > %s)"
-    counts = [f"COUNT(*) FILTER (WHERE {running})" for _ in years]
+    counts = [f"COUNT(*) FILTER (WHERE m.run_{i})" for i in range(len(years))]
     base_sql, base_params = base.query.sql_with_params()
-    params = [p for y in years for p in (scope.as_of(y), Status.ACTIVE.value, scope.as_of(y))]
-    params += base_params
+    params = list(base_params)
     joins = []
     for i, y in enumerate(years):
         sql, review_params = latest_reviews(scope, y).query.sql_with_params()
@@ -313,9 +320,7 @@ def _models_by_class(scope: Scope, year: int, years: list[int]) -> dict[int, dic
 def _any_year(scope: Scope, years: list[int]) -> Q:
     """Models that may run in one of ``years``: started by the last day, not stopped before the
     first (each year's count then takes its own rule). One range, not a union of conditions."""
-    first, last = scope.as_of(min(years)), scope.as_of(max(years))
-    started = Q(started_on__isnull=True) | Q(started_on__lte=last)
-    return started & (Q(status=Status.ACTIVE) | Q(stopped_on__gt=first))
+    return SecurityModel.running_between(scope.as_of(min(years)), scope.as_of(max(years)))
 
 
 def _models_by_class_probed(scope: Scope, year: int, years: list[int]) -> dict[int, dict[str, int]]:

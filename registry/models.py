@@ -222,19 +222,33 @@ class CommuneScoped(NormalizedTextMixin, TimeStamped):
 
 class EndsOnDay:
     """A row that ends on a day (closed, stopped, replaced): ``end_field`` holds the day; it is
-    cleared while the row is active, and set to today when the row ends without one given."""
+    cleared while the row is active, and set to today when the row ends without one given.
+
+    The same rule serves the pages (``save``, ``clean``) and the imports
+    (``registry.resources.EndDayMixin`` reads these attributes)."""
 
     end_field = ""
-    active_lookup: dict = {}
+    active_lookup: dict = {}  # the lookup that finds active rows: {"is_active": True}
+    end_conflict = ""  # the message for an active row given an end day
+
+    @classmethod
+    def is_running_values(cls, values: dict) -> bool:
+        return all(values.get(name) == value for name, value in cls.active_lookup.items())
 
     def is_running(self) -> bool:
-        return all(getattr(self, name) == value for name, value in self.active_lookup.items())
+        return self.is_running_values(self.__dict__)
 
-    def settle_end(self) -> None:
+    def save(self, *args, **kwargs) -> None:
         was_active = False
         if not self.is_running() and not getattr(self, self.end_field) and self.pk:
             was_active = type(self).objects.filter(pk=self.pk, **self.active_lookup).exists()
         settle_end_day(self.__dict__, active=self.is_running(), field=self.end_field, was_active=was_active)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.is_running() and getattr(self, self.end_field):
+            raise ValidationError({self.end_field: str(self.end_conflict)})
 
 
 class Closable(EndsOnDay, CommuneScoped):
@@ -260,19 +274,13 @@ class Closable(EndsOnDay, CommuneScoped):
 
     end_field = "closed_on"
     active_lookup = {"is_active": True}
+    end_conflict = _("Còn tồn tại thì không có ngày ngừng: bỏ chọn ô tình trạng hoặc xóa ngày.")
 
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs) -> None:
-        self.settle_end()
-        super().save(*args, **kwargs)
-
     def clean(self) -> None:
         super().clean()
-        if self.is_active and self.closed_on:
-            message = gettext("Còn tồn tại thì không có ngày ngừng: bỏ chọn ô tình trạng hoặc xóa ngày.")
-            raise ValidationError({"closed_on": message})
         if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
             raise ValidationError({"closed_on": gettext("Ngày ngừng phải sau ngày có.")})
 
@@ -389,6 +397,7 @@ class SteeringCommittee(EndsOnDay, CommuneScoped):
     normalized_fields = ("decision_number", "head_name", "head_position")
     end_field = "ended_on"
     active_lookup = {"is_active": True}
+    end_conflict = _("Đang hoạt động thì không có ngày hết hoạt động: bỏ chọn ô hoặc xóa ngày.")
 
     class Meta:
         verbose_name = _("ban chỉ đạo")
@@ -414,10 +423,6 @@ class SteeringCommittee(EndsOnDay, CommuneScoped):
             "number": self.decision_number,
         }
 
-    def save(self, *args, **kwargs) -> None:
-        self.settle_end()
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self) -> str:
         return reverse("registry:committee_detail", args=[self.pk])
 
@@ -429,11 +434,6 @@ class SteeringCommittee(EndsOnDay, CommuneScoped):
         serving = models.Q(**{f"{prefix}is_active": True}) | models.Q(**{f"{prefix}ended_on__gt": day})
         return set_up & serving
 
-    def clean(self) -> None:
-        super().clean()
-        if self.is_active and self.ended_on:
-            message = gettext("Đang hoạt động thì không có ngày hết hoạt động: bỏ chọn ô hoặc xóa ngày.")
-            raise ValidationError({"ended_on": message})
 
 
 # --- Hosted things: forces and models belong to a commune, an area in it, or an organisation in it ---
@@ -468,13 +468,10 @@ class Hosted(EndsOnDay, CommuneScoped):
     start_field = ""  # the subclass's start date: established_on, started_on
     end_field = "stopped_on"
     active_lookup = {"status": "active"}
+    end_conflict = _("Đang hoạt động thì không có ngày ngừng: đổi tình trạng hoặc xóa ngày.")
 
     class Meta:
         abstract = True
-
-    def save(self, *args, **kwargs) -> None:
-        self.settle_end()
-        super().save(*args, **kwargs)
 
     @property
     def host(self) -> models.Model:
@@ -483,9 +480,14 @@ class Hosted(EndsOnDay, CommuneScoped):
     @classmethod
     def running_on(cls, day: datetime.date) -> models.Q:
         """Running on ``day``: started by then (or no start day), and active now or stopped after."""
+        return cls.running_between(day, day)
+
+    @classmethod
+    def running_between(cls, first: datetime.date, last: datetime.date) -> models.Q:
+        """Running on some day from ``first`` to ``last``: started by ``last``, not stopped by ``first``."""
         start = cls.start_field
-        started = models.Q(**{f"{start}__isnull": True}) | models.Q(**{f"{start}__lte": day})
-        return started & (models.Q(status=Status.ACTIVE) | models.Q(stopped_on__gt=day))
+        started = models.Q(**{f"{start}__isnull": True}) | models.Q(**{f"{start}__lte": last})
+        return started & (models.Q(status=Status.ACTIVE) | models.Q(stopped_on__gt=first))
 
     def clean(self) -> None:
         super().clean()
@@ -497,9 +499,6 @@ class Hosted(EndsOnDay, CommuneScoped):
             host = getattr(self, field)
             if host is not None and self.commune_id and host.commune_id != self.commune_id:
                 raise ValidationError({field: gettext("Phải thuộc xã/phường đã chọn.")})
-        if self.status == Status.ACTIVE and self.stopped_on:
-            message = gettext("Đang hoạt động thì không có ngày ngừng: đổi tình trạng hoặc xóa ngày.")
-            raise ValidationError({"stopped_on": message})
 
 
 class Status(models.TextChoices):

@@ -120,47 +120,39 @@ class AdministrativeUnitResource(EntityResource):
 
 
 class EndDayMixin:
-    """Rows that end on a day (closed, stopped, replaced): the day is cleared while a row is
-    active, and a row that a file ends without giving the day ends on the day of the import, as
-    on its page. A row that had already ended keeps its day, known or not."""
-
-    end_field = ""
-    active_now: dict[str, Any] = {}  # the lookup that finds rows active in the database
-
-    def row_active(self, values: dict[str, Any]) -> bool:
-        raise NotImplementedError
+    """Rows that end on a day (``registry.models.EndsOnDay``): the model's rule, applied to the
+    rows a file writes. A row that a file ends without giving the day ends on the day of the
+    import, as on its page; a row that had already ended keeps its day, known or not."""
 
     def before_insert(self, rows: list[dict[str, Any]]) -> None:
+        model = self._meta.model
         for values in rows:
-            settle_end_day(values, active=self.row_active(values), field=self.end_field)
+            settle_end_day(values, active=model.is_running_values(values), field=model.end_field)
 
     def before_update(self, rows: list[dict[str, Any]]) -> None:
-        (active_field,) = self.active_now
-        if not rows or active_field not in rows[0]:
-            return  # the file leaves every row as active as it was, and its day as it was
         model = self._meta.model
-        if self.end_field not in rows[0]:
+        end_field, running = model.end_field, model.is_running_values
+        if not rows or not set(model.active_lookup) <= set(rows[0]):
+            return  # the file leaves every row as active as it was, and its day as it was
+        if end_field not in rows[0]:
             # Every row of an update writes the same columns: the day comes from the database.
             ids = [r["id"] for r in rows]
-            stored = dict(model.objects.filter(pk__in=ids).values_list("pk", self.end_field))
+            stored = dict(model.objects.filter(pk__in=ids).values_list("pk", end_field))
             for values in rows:
-                values[self.end_field] = stored.get(values["id"])
-        ending = [r["id"] for r in rows if not self.row_active(r) and not r.get(self.end_field)]
-        was_active = set(model.objects.filter(pk__in=ending, **self.active_now).values_list("pk", flat=True))
+                values[end_field] = stored.get(values["id"])
+        ending = [r["id"] for r in rows if not running(r) and not r.get(end_field)]
+        was_active = set(
+            model.objects.filter(pk__in=ending, **model.active_lookup).values_list("pk", flat=True)
+        )
         for values in rows:
-            active = self.row_active(values)
-            settle_end_day(values, active=active, field=self.end_field, was_active=values["id"] in was_active)
+            ended_now = values["id"] in was_active
+            settle_end_day(values, active=running(values), field=end_field, was_active=ended_now)
 
 
 class ClosableResource(EndDayMixin, EntityResource):
     """Areas and organisations: a closing day goes with "no" in the existence column."""
 
     active_header = ""
-    end_field = "closed_on"
-    active_now = {"is_active": True}
-
-    def row_active(self, values: dict[str, Any]) -> bool:
-        return bool(values.get("is_active"))
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         if values.get("closed_on") and values.get("is_active") is not False:
@@ -272,12 +264,6 @@ class SteeringCommitteeResource(EndDayMixin, EntityResource):
         )
         import_id_fields = ("commune", "decision_number", "decision_date")
 
-    end_field = "ended_on"
-    active_now = {"is_active": True}
-
-    def row_active(self, values: dict[str, Any]) -> bool:
-        return bool(values.get("is_active"))
-
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         if values.get("ended_on") and values.get("is_active") is not False:
             return [("ended_on", _("Có ngày hết hoạt động thì cột “Đang hoạt động” phải ghi “Không”."))]
@@ -338,9 +324,6 @@ def _host_columns() -> dict[str, Any]:
 
 
 class HostedResource(EndDayMixin, EntityResource):
-    end_field = "stopped_on"
-    active_now = {"status": Status.ACTIVE}
-
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         if values.get("area") and values.get("organisation"):
             return [
@@ -350,9 +333,6 @@ class HostedResource(EndDayMixin, EntityResource):
             message = _("Có ngày ngừng thì cột “Tình trạng” phải là tạm dừng hoặc đã giải thể.")
             return [("stopped_on", message)]
         return []
-
-    def row_active(self, values: dict[str, Any]) -> bool:
-        return values.get("status") == Status.ACTIVE
 
 
 class ForceUnitResource(HostedResource):
