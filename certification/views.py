@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from certification.forms import (
 )
 from certification.models import Attachment, CertificationRecord, State, SubjectKind
 from certification.services import CertificationError
+from dashboard.cache import cached_page
 from dataio.exporters import export_links, list_export
 from registry.models import AdministrativeUnit, Organisation, ResidentialArea, UnitLevel
 from registry.scoping import get_scoped_object_or_404
@@ -408,6 +410,15 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(Action.REVIEW)
 def review_queue(request: HttpRequest) -> HttpResponse:
+    return cached_page(
+        request,
+        lambda: _review_queue_body(request),
+        title=_("Thẩm định hồ sơ “An toàn về ANTT”"),
+        scripts=("certification/certification.js",),
+    )
+
+
+def _review_queue_body(request: HttpRequest) -> TemplateResponse:
     user = request.user
     communes = AdministrativeUnit.objects.reviewable_by(user).filter(level=UnitLevel.COMMUNE).current()
     form = QueueFilterForm(request.GET or None, communes=communes.order_by("code"))
@@ -424,7 +435,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         if form.cleaned_data["kind"]:
             records = records.filter(subject_kind=form.cleaned_data["kind"])
     page = Paginator(records, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    return TemplateResponse(
         request,
         "certification/review_queue.html",
         {

@@ -1,9 +1,12 @@
-"""Rendered dashboards reused while the counted data has not changed (see ``dashboard.models``).
+"""Rendered pages reused while the data they show has not changed (see ``dashboard.models``).
 
-The key holds everything a rendering depends on: what is shown (unit, year), who looks (role and
-scope path decide which rows count and which links show), the language, and the data version. A
-transaction that has itself written counted data neither reads nor fills the cache: its own
-uncommitted rows are not part of any version.
+The key holds everything a rendering depends on: what is shown (unit, year, or a page's address),
+who looks (role and scope path decide which rows count and which links show), the language, and the
+data version. A transaction that has itself written counted data neither reads nor fills the cache:
+its own uncommitted rows are not part of any version.
+
+Dashboards use :func:`cached`; list and overview pages use :func:`cached_page`, which keeps only
+the page's body: the frame around it (menu, messages, the user's forms) is rendered every time.
 """
 
 from __future__ import annotations
@@ -15,7 +18,12 @@ from typing import TYPE_CHECKING, TypeVar
 
 from django.core.cache import caches
 from django.db import connection
-from django.utils import translation
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils import timezone, translation
+from django.utils.safestring import mark_safe
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -67,3 +75,33 @@ def cached(user: User, parts: tuple[Hashable, ...], build: Callable[[], T]) -> T
         if current_version() == version:
             cache.set(key, value)
     return value
+
+
+# Stands for the CSRF token in a kept body: every reader's forms get their own token when served.
+CSRF_PLACEHOLDER = "csrf-token-of-the-reader"
+
+
+def cached_page(
+    request: HttpRequest,
+    build: Callable[[], TemplateResponse],
+    *,
+    title: str,
+    scripts: tuple[str, ...] = (),
+) -> HttpResponse:
+    """The page whose body ``build()`` renders, the body kept per user, address, day and version.
+
+    ``build`` runs only on a miss and returns the body's ``TemplateResponse`` (it may raise, e.g.
+    ``Http404``). The key holds the user's own id, since a body may show what only they may do;
+    and today's date, since what is "running" or "due" follows the calendar, not the data.
+    """
+
+    def body() -> str:
+        response = build()
+        response.context_data["csrf_token"] = CSRF_PLACEHOLDER
+        return response.rendered_content
+
+    parts = ("page", request.user.pk, request.get_full_path(), timezone.localdate().isoformat())
+    html = cached(request.user, parts, body)
+    if CSRF_PLACEHOLDER in html:
+        html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    return render(request, "page.html", {"title": title, "body": mark_safe(html), "scripts": scripts})  # noqa: S308

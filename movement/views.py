@@ -15,12 +15,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, ProtectedError, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django_tables2 import RequestConfig
 
 from accounts.roles import Action
+from dashboard.cache import cached_page
 from dataio.exporters import export_links, list_export
 from movement import services
 from movement.filters import CampaignFilter, CommendationFilter, PlanFilter
@@ -60,12 +62,16 @@ def _list(
     export = list_export(request, filterset.qs)
     if export is not None:
         return export
-    drop_unknown_sort(request, table_class)
-    table = table_class(filterset.qs)
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-    context.update(filterset=filterset, table=table, can_change=request.user.can(Action.CHANGE))
-    context.update(export_links(request, queryset.model))
-    return render(request, "movement/list.html", context)
+
+    def body() -> TemplateResponse:
+        drop_unknown_sort(request, table_class)
+        table = table_class(filterset.qs)
+        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        context.update(filterset=filterset, table=table, can_change=request.user.can(Action.CHANGE))
+        context.update(export_links(request, queryset.model))
+        return TemplateResponse(request, "movement/list.html", context)
+
+    return cached_page(request, body, title=str(context["title"]))
 
 
 def _edit_page(

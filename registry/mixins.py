@@ -25,6 +25,7 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from accounts.roles import Action
+from dashboard.cache import cached_page
 from dataio.exporters import EXPORT_PARAM, export_links, list_export
 from registry.scoping import get_scoped_object_or_404
 
@@ -133,7 +134,8 @@ class ObjectListView(ScopedMixin, SingleTableMixin, FilterView):
             response = list_export(request, filterset.qs if valid else filterset.queryset.none())
             if response is not None:
                 return response
-        return super().get(request, *args, **kwargs)
+        page = super().get  # the list's body: FilterView's rendering of the template
+        return cached_page(request, lambda: page(request, *args, **kwargs), title=str(self.entity.title))
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

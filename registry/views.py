@@ -12,9 +12,11 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext, pgettext_lazy
 
 from accounts.roles import Action
+from dashboard.cache import cached_page
 from registry import filters, forms, tables
 from registry.mixins import Entity
 from registry.models import (
@@ -131,16 +133,20 @@ UNITS = Entity(
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A commune in full; a district or province rolled up with a table of its children."""
     unit = get_scoped_object_or_404(AdministrativeUnit.objects.select_related("parent"), request.user, pk=pk)
-    context: dict[str, Any] = {
-        "unit": unit,
-        "unit_editable": request.user.can(Action.CHANGE)
-        and AdministrativeUnit.objects.editable_by(request.user).filter(pk=unit.pk).exists(),
-    }
-    if unit.level == UnitLevel.COMMUNE:
-        context["overview"] = commune_overview(unit, request.user)
-        return render(request, "registry/commune_detail.html", context)
-    context["rollup"] = unit_rollup(unit, request.user)
-    return render(request, "registry/unit_detail.html", context)
+
+    def body() -> TemplateResponse:
+        context: dict[str, Any] = {
+            "unit": unit,
+            "unit_editable": request.user.can(Action.CHANGE)
+            and AdministrativeUnit.objects.editable_by(request.user).filter(pk=unit.pk).exists(),
+        }
+        if unit.level == UnitLevel.COMMUNE:
+            context["overview"] = commune_overview(unit, request.user)
+            return TemplateResponse(request, "registry/commune_detail.html", context)
+        context["rollup"] = unit_rollup(unit, request.user)
+        return TemplateResponse(request, "registry/unit_detail.html", context)
+
+    return cached_page(request, body, title=str(unit))
 
 
 # --- Model reviews: written from the model's page -------------------------------------------------
