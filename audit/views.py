@@ -4,10 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
 
 from audit.forms import ChangeFilterForm
 from audit.services import ChangeFilter, change_log, entries_for_page
+from dashboard.cache import cached_page
 
 PAGE_SIZE = 50
 
@@ -17,6 +19,10 @@ def change_list(request: HttpRequest) -> HttpResponse:
     """Administrators only: every change to every audited model, searchable and paginated."""
     if not request.user.is_admin:
         raise PermissionDenied
+    return cached_page(request, lambda: _change_list_body(request), title=_("Nhật ký thay đổi"))
+
+
+def _change_list_body(request: HttpRequest) -> TemplateResponse:
     form = ChangeFilterForm(request.GET or None)
     criteria = form.criteria() if form.is_valid() else ChangeFilter()
     if form.is_bound and not form.is_valid():
@@ -25,7 +31,7 @@ def change_list(request: HttpRequest) -> HttpResponse:
     entries = entries_for_page(list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    return TemplateResponse(
         request,
         "audit/change_list.html",
         {"form": form, "page": page, "entries": entries, "query": query.urlencode()},

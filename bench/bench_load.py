@@ -4,6 +4,11 @@
 look. Each page is measured next to the Django admin changelist of the same data as a baseline.
 Requests/s, p50/p95/p99 latency and errors (non-2xx, socket errors) per page; any error fails.
 
+Read pages keep their rendered body while the data version stands (``dashboard.cache``), so a page
+opened again is served from that copy. Pages with ``cold`` set are measured a second time with a
+new address on every request (an unknown ``_n`` parameter), which makes every body be built from
+the database: the figure for a first view after a change.
+
 To add a page, append to ``PAGES``: a label, the demo user who opens it, and a function that
 returns its path (it runs inside Django, against the benchmark database, after the demo data is
 loaded).
@@ -37,6 +42,7 @@ class Page:
     label: str
     username: str  # a bench user (BENCH_USERS), or "" for no login
     path: str  # Python expression evaluated inside Django, giving the URL path
+    cold: bool = False  # also measured with every body built from the database (see above)
 
 
 # Users scoped to the first generated province, its first district and first commune; created
@@ -55,14 +61,18 @@ PAGES: list[Page] = [
     Page("Sàn: /healthz (không đăng nhập)", "", "'/healthz'"),
     Page("Trang chủ (tỉnh)", "bench_tinh", "reverse('home')"),
     Page("Trang chủ (lãnh đạo)", "bench_lanhdao", "reverse('home')"),
-    Page("Danh sách xã (tỉnh)", "bench_tinh", "reverse('registry:unit_list') + '?level=commune'"),
+    Page("Danh sách xã (tỉnh)", "bench_tinh", "reverse('registry:unit_list') + '?level=commune'", cold=True),
     Page(
-        "Danh sách xã (quản trị, cả nước)", "bench_admin", "reverse('registry:unit_list') + '?level=commune'"
+        "Danh sách xã (quản trị, cả nước)",
+        "bench_admin",
+        "reverse('registry:unit_list') + '?level=commune'",
+        cold=True,
     ),
-    Page("Trang một xã", "bench_tinh", "commune.get_absolute_url()"),
-    Page("Hàng chờ thẩm định (huyện)", "bench_huyen", "reverse('certification:review_queue')"),
+    Page("Trang một xã", "bench_tinh", "commune.get_absolute_url()", cold=True),
+    Page("Hàng chờ thẩm định (huyện)", "bench_huyen", "reverse('certification:review_queue')", cold=True),
+    # Its first view after a change is bench_dashboard's subject (its key ignores the address).
     Page("Bảng số liệu tỉnh", "bench_lanhdao", "reverse('dashboard:unit', args=[province.pk])"),
-    Page("Nhật ký thay đổi", "bench_admin", "reverse('audit:change_list')"),
+    Page("Nhật ký thay đổi", "bench_admin", "reverse('audit:change_list')", cold=True),
     # Baseline: the Django admin's changelist of the same units (all communes of the country).
     Page(
         "Admin: danh sách xã (mốc so sánh)",
@@ -84,6 +94,22 @@ done = function(summary, latency, requests)
     latency:percentile(99), e.status, e.connect, e.read, e.write, e.timeout))
 end
 """
+
+# A new address for every request of every wrk thread: no body can be served from the copy.
+WRK_COLD = """
+local threads = 0
+setup = function(thread)
+  threads = threads + 1
+  thread:set("thread_id", threads)
+end
+local n = 0
+request = function()
+  n = n + 1
+  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
+  return wrk.format(nil, wrk.path .. sep .. "_n=" .. thread_id .. "-" .. n)
+end
+"""
+COLD = " — mới dựng"
 
 
 def free_port() -> int:
@@ -242,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         with tempfile.TemporaryDirectory() as tmp:
             script = Path(tmp) / "report.lua"
             script.write_text(WRK_REPORT)
+            cold_script = Path(tmp) / "cold.lua"
+            cold_script.write_text(WRK_COLD + WRK_REPORT)
             for page, path in zip(pages, paths, strict=True):
                 cookie = f"sessionid={sessions[page.username]}" if page.username else ""
                 try:
@@ -252,14 +280,14 @@ def main(argv: list[str] | None = None) -> int:
                     print(f"{page.label}: {path} trả về {status}, không đo.")
                     failed = True
                     continue
-                r = run_wrk(base + path, cookie, args.seconds, args.connections, args.threads, script)
-                errors = r["status"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
-                failed |= errors > 0
-                rps = r["requests"] / (r["duration_us"] / 1e6)
-                rows.append(
-                    (page.label, path, rps, r["p50"] / 1000, r["p95"] / 1000, r["p99"] / 1000, errors)
-                )
-                print(f"  {page.label}: {rps:.1f} req/s, p95 {r['p95'] / 1000:.0f} ms", flush=True)
+                runs = [(page.label, script)] + ([(page.label + COLD, cold_script)] if page.cold else [])
+                for label, lua in runs:
+                    r = run_wrk(base + path, cookie, args.seconds, args.connections, args.threads, lua)
+                    errors = r["status"] + r["connect"] + r["read"] + r["write"] + r["timeout"]
+                    failed |= errors > 0
+                    rps = r["requests"] / (r["duration_us"] / 1e6)
+                    rows.append((label, path, rps, r["p50"] / 1000, r["p95"] / 1000, r["p99"] / 1000, errors))
+                    print(f"  {label}: {rps:.1f} req/s, p95 {r['p95'] / 1000:.0f} ms", flush=True)
     finally:
         server.terminate()
         try:

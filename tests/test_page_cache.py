@@ -104,3 +104,13 @@ def test_renaming_a_user_moves_the_version_and_logging_in_does_not(client, commi
     users.reviewer.last_name = "Nguyễn"
     users.reviewer.save()
     assert current_version().xid > before.xid
+
+
+def test_change_log_shows_a_change_committed_after_it_was_kept(client, committed):
+    _tree, users, kind = committed
+    assert client.login(username=users.admin.username, password=PASSWORD)
+    url = reverse("audit:change_list")
+    assert "Tổ dân phố" not in client.get(url).content.decode()
+    kind.name = "Tổ dân phố"
+    kind.save()
+    assert "Tổ dân phố" in client.get(url).content.decode()
