@@ -206,7 +206,8 @@ CERTIFICATION_ATTACHMENT_MAX_BYTES = env_int("CERTIFICATION_ATTACHMENT_MAX_BYTES
 # --- Dashboards --------------------------------------------------------------------------------
 # The year dashboards and reports open on; unset: the latest year with certification records.
 DASHBOARD_DEFAULT_YEAR = env_int("DASHBOARD_DEFAULT_YEAR", 0) or None
-# Rendered dashboards, reused while the data version (dashboard.models) stays the same; per process.
+# Rendered dashboards and page bodies, reused while the data version (dashboard.models) stays the
+# same; per process, at most MAX_ENTRIES of them.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
     "dashboard": {
