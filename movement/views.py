@@ -275,6 +275,7 @@ def commendation_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "commendation": commendation,
         "can_change": may_change and not commendation.is_revoked,
         "can_revoke": may_change and services.can_revoke(request.user) and not commendation.is_revoked,
+        "can_delete": may_change and services.can_revoke(request.user) and not commendation.is_revoked,
         "revoke_form": RevokeForm(),
     }
     return render(request, "movement/commendation_detail.html", context)
@@ -319,6 +320,12 @@ def _commendation_form(request: HttpRequest, commendation: Commendation) -> Http
 @login_required
 @require_http_methods(["GET", "POST"])
 def commendation_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    # A recorded decision leaves only the way revocation does: else deleting would undo a
+    # commendation that only the province may withdraw. Commune staff correct it by editing.
+    if not services.can_revoke(request.user):
+        raise PermissionDenied(
+            _("Chỉ cán bộ Công an tỉnh hoặc quản trị viên được xóa khen thưởng; nếu nhập sai, hãy sửa lại.")
+        )
     commendation = _editable_commendation(request, pk)
     if commendation.is_revoked:
         messages.error(request, _("Khen thưởng đã thu hồi được giữ lại làm hồ sơ, không xóa được."))

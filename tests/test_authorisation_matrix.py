@@ -235,7 +235,13 @@ MATRIX: dict[str, Entry] = {
     **_movement_object("plan", "plan"),
     **_movement_object("campaign", "campaign"),
     **_movement_object("commendation", "commendation"),
-    # Revoking a commendation is for the province: commune staff may change, but not revoke.
+    # Revoking or deleting a commendation is for the province: commune staff may change it only.
+    "movement:commendation_delete": Entry(
+        kwargs=pk_of("commendation"),
+        out_kwargs=pk_of("out_commendation"),
+        get=roles(FORBIDDEN, admin=OK, province_staff=OK),
+        post=roles(FORBIDDEN, admin=REDIRECT, province_staff=REDIRECT),
+    ),
     "movement:commendation_revoke": Entry(
         kwargs=pk_of("commendation"),
         out_kwargs=pk_of("out_commendation"),

@@ -435,6 +435,21 @@ def test_revoke_through_the_page_keeps_it_visible_and_locked(client, tree, users
     assert "Tổ bảo vệ ANTT thôn 1" not in listed
 
 
+def test_commune_staff_cannot_delete_a_commendation_only_the_province_can(client, tree, users, catalogues):
+    commendation = make_commendation(tree.commune)
+    url = reverse("movement:commendation_delete", args=[commendation.pk])
+    login(client, users.commune_staff)
+    page = client.get(commendation.get_absolute_url()).content.decode()
+    assert url not in page and reverse("movement:commendation_update", args=[commendation.pk]) in page
+    assert client.post(url).status_code == 403
+    assert Commendation.objects.filter(pk=commendation.pk).exists()
+
+    login(client, users.province_staff)
+    assert url in client.get(commendation.get_absolute_url()).content.decode()
+    assert client.post(url).url == reverse("movement:commendation_list")
+    assert not Commendation.objects.filter(pk=commendation.pk).exists()
+
+
 def test_delete_asks_for_confirmation_first(client, tree, users, catalogues):
     campaign = make_campaign(tree.commune)
     login(client, users.commune_staff)
