@@ -441,7 +441,8 @@ def test_commune_staff_cannot_delete_a_commendation_only_the_province_can(client
     login(client, users.commune_staff)
     page = client.get(commendation.get_absolute_url()).content.decode()
     assert url not in page and reverse("movement:commendation_update", args=[commendation.pk]) in page
-    assert client.post(url).status_code == 403
+    refused = client.post(url)
+    assert refused.status_code == 403 and "Chỉ cán bộ Công an tỉnh" in refused.content.decode()
     assert Commendation.objects.filter(pk=commendation.pk).exists()
 
     login(client, users.province_staff)
