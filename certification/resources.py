@@ -94,7 +94,6 @@ class CertificationRecordResource(EntityResource):
             "decided_at",
             "reason",
         )
-        import_id_fields = ("year", "commune", "area", "organisation")
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         problems = []

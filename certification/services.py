@@ -102,6 +102,21 @@ def placed_under(qs: models.QuerySet, year: int, paths: Iterable[str]) -> models
     return placed(qs.filter(near), year).filter(under)
 
 
+def standing_under(
+    qs: models.QuerySet, year: int, paths: Iterable[str], *, reshaped: bool
+) -> models.QuerySet:
+    """The subjects of ``qs`` under one of ``paths`` in ``year``: where they stood then if a merger
+    has ``reshaped`` the units since (:func:`reshaped_since`, :func:`placed_under`), else where they
+    are now, on the path index."""
+    paths = list(paths)
+    if reshaped:
+        return placed_under(qs, year, paths)
+    under = Q()
+    for path in paths:
+        under |= Q(commune__path__startswith=path)
+    return qs.filter(under)
+
+
 def last_reshape_year(paths: Iterable[str]) -> int | None:
     """The last year in which a unit under ``paths`` closed (a merger), if any. One query.
 

@@ -19,8 +19,8 @@ from certification.services import (
     eligible_areas,
     eligible_communes,
     eligible_organisations,
-    placed_under,
     reshaped_since,
+    standing_under,
 )
 from certification.text import format_int, format_percent
 from registry.models import AdministrativeUnit
@@ -95,17 +95,13 @@ def rates(units: list[AdministrativeUnit], year: int) -> dict[int, list[Rate]]:
     if not units:
         return {}
     counts: dict[int, dict[str, tuple[int, int]]] = {u.pk: {} for u in units}
-    prefix = Q()
-    for unit in units:
-        prefix |= Q(commune__path__startswith=unit.path)
-
-    placing = reshaped_since([u.path for u in units], year)
+    paths = [u.path for u in units]
+    placing = reshaped_since(paths, year)
+    # After a merger, subjects count where they stood that year (see services.placed).
+    group = _group(units, "placed" if placing else "commune__path")
 
     def subjects_of(qs: models.QuerySet) -> models.QuerySet:
-        # After a merger, subjects count where they stood that year (see services.placed).
-        if placing:
-            return placed_under(qs, year, [u.path for u in units]).annotate(group=_group(units, "placed"))
-        return qs.filter(prefix).annotate(group=_group(units, "commune__path"))
+        return standing_under(qs, year, paths, reshaped=placing).annotate(group=group)
 
     for row in (
         subjects_of(eligible_areas(year))
@@ -163,9 +159,7 @@ def subjects(unit: AdministrativeUnit, year: int, kind: str, user: User) -> mode
     placing = reshaped_since([unit.path], year)
 
     def under_unit(qs: models.QuerySet) -> models.QuerySet:
-        if placing:
-            return placed_under(qs, year, [unit.path])
-        return qs.filter(commune__path__startswith=unit.path)
+        return standing_under(qs, year, [unit.path], reshaped=placing)
 
     if kind == SubjectKind.RESIDENTIAL_AREA:
         qs = (

@@ -56,7 +56,7 @@ from certification.services import (
     last_reshape_year,
     latest_year,
     placed,
-    placed_under,
+    standing_under,
 )
 from movement.models import CampaignResult, Commendation
 from registry.models import (
@@ -69,7 +69,6 @@ from registry.models import (
     OrganisationCategory,
     ResidentialArea,
     SecurityModel,
-    Status,
     SteeringCommittee,
     UnitLevel,
 )
@@ -366,9 +365,7 @@ def _subjects(scope: Scope, qs: models.QuerySet, year: int | None) -> models.Que
     """Certification subjects of the subtree; after a merger, those that stood there in ``year``."""
     if scope.unit is None:
         return qs
-    if year is not None and scope.placing(year):
-        return placed_under(qs, year, [scope.path])
-    return qs.filter(commune__path__startswith=scope.path)
+    return standing_under(qs, year, [scope.path], reshaped=year is not None and scope.placing(year))
 
 
 def area_rows(scope: Scope, year: int | None = None) -> models.QuerySet:
@@ -572,12 +569,12 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
     )
 
     # Self-managed models by type: counted by type id alone (no join, no grouping by name over the
-    # whole table), named from the small catalogue afterwards. Every year's condition requires an
-    # active model, so the others are left out before counting.
+    # whole table), named from the small catalogue afterwards. Models that run in none of the
+    # years are left out before counting.
     counts_by_type = {
         row["model_type_id"]: row
         for row in model_rows(scope)
-        .filter(Q(status=Status.ACTIVE) | Q(stopped_on__isnull=False))
+        .filter(_any_year(scope, years))
         .values("model_type_id")
         .annotate(**_by_year(years, lambda y: Count("pk", filter=models_when(scope, y))))
         .order_by()

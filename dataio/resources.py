@@ -57,6 +57,8 @@ class EntityResource(resources.ModelResource):
     """Base class of every importable entity."""
 
     #: Resource field names whose values identify a row (upsert key); e.g. ("commune", "name").
+    #: The only key: imports go through ``dataio.engine``, not the library's ``import_data``, so
+    #: ``Meta.import_id_fields`` is not declared.
     natural_key: tuple[str, ...] = ()
     #: One example row for the downloadable template: {field name: value}.
     sample: dict[str, Any] = {}

@@ -78,7 +78,6 @@ class PlanResource(EntityResource):
             "status",
             "summary",
         )
-        import_id_fields = ("issuing_unit", "number", "year_from")
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         start, end = values.get("year_from"), values.get("year_to")
@@ -167,7 +166,6 @@ class CampaignResource(EntityResource):
             "participants",
             "description",
         )
-        import_id_fields = ("place", "name", "start_date")
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         start, end = values.get("start_date"), values.get("end_date")
@@ -329,7 +327,6 @@ class CommendationResource(EntityResource):
             "revoked_at",
             "revoke_reason",
         )
-        import_id_fields = ("unit", "year", "decision_number", "recipient_name")
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         links = [f for f in ("organisation", "force_unit", "security_model") if values.get(f)]

@@ -41,6 +41,13 @@ OLD_HEADERS = ("mã xã cũ", "old_code")
 NEW_HEADERS = ("mã xã mới", "new_code")
 # A dossier still being worked on moves with its subject; a decided one is history.
 OPEN_STATES = (State.REGISTERED, State.SUBMITTED, State.REJECTED)
+# What lives on in the new commune, with the report's word for it.
+LIVING = (
+    (ResidentialArea, "khu dân cư"),
+    (Organisation, "cơ quan, doanh nghiệp, nhà trường"),
+    (ForceUnit, "lực lượng"),
+    (SecurityModel, "mô hình"),
+)
 
 
 class MoveError(Exception):
@@ -128,7 +135,7 @@ def _closed_holding_rows() -> dict[int, AdministrativeUnit]:
     """Closed commune versions that still hold something that lives on."""
     ids: set[int] = set()
     closed = models.Q(commune__valid_to__isnull=False)
-    for model in (ResidentialArea, Organisation, ForceUnit, SecurityModel):
+    for model, _label in LIVING:
         ids |= set(model.objects.filter(closed).values_list("commune_id", flat=True).distinct())
     ids |= set(
         CertificationRecord.objects.filter(
@@ -228,13 +235,7 @@ def move_to_current_communes(
 
     report = MoveReport(communes=len(target_of), dry_run=dry_run)
     audited = {"user": user, "reason": MOVE_REASON}
-    areas = _rehome_named(ResidentialArea, target_of, report.renamed)
-    report.moved["khu dân cư"] = bulk_update_audited(areas, ResidentialArea, ["commune", "name"], **audited)
-    organisations = _rehome_named(Organisation, target_of, report.renamed)
-    report.moved["cơ quan, doanh nghiệp, nhà trường"] = bulk_update_audited(
-        organisations, Organisation, ["commune", "name"], **audited
-    )
-    for model, label in ((ForceUnit, "lực lượng"), (SecurityModel, "mô hình")):
+    for model, label in LIVING:
         rows = _rehome_named(model, target_of, report.renamed)
         report.moved[label] = bulk_update_audited(rows, model, ["commune", "name"], **audited)
     # Only a dossier of a year still running when its commune closed; an older one left

@@ -25,7 +25,6 @@ from registry.models import (
     OrganisationType,
     ResidentialArea,
     SecurityModel,
-    Status,
     SteeringCommittee,
     UnitLevel,
     settle_end_day,
@@ -68,7 +67,6 @@ class AdministrativeUnitResource(EntityResource):
     class Meta:
         model = AdministrativeUnit
         fields = ("code", "name", "full_name", "kind", "level", "parent")
-        import_id_fields = ("code",)
 
     def existing_queryset(self) -> Any:
         return AdministrativeUnit.objects.filter(valid_to__isnull=True)
@@ -124,6 +122,19 @@ class EndDayMixin:
     rows a file writes. A row that a file ends without giving the day ends on the day of the
     import, as on its page; a row that had already ended keeps its day, known or not."""
 
+    def end_day_message(self) -> str:
+        """The model's ``end_conflict`` in a file's words: which column to change."""
+        raise NotImplementedError
+
+    def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        problems = super().validate_row(values)
+        model = self._meta.model
+        # An empty status cell would leave the row running (new rows start active).
+        stays_running = all(values.get(name) in (None, value) for name, value in model.active_lookup.items())
+        if values.get(model.end_field) and stays_running:
+            problems.append((model.end_field, self.end_day_message()))
+        return problems
+
     def before_insert(self, rows: list[dict[str, Any]]) -> None:
         model = self._meta.model
         for values in rows:
@@ -154,11 +165,8 @@ class ClosableResource(EndDayMixin, EntityResource):
 
     active_header = ""
 
-    def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
-        if values.get("closed_on") and values.get("is_active") is not False:
-            message = _("Có ngày ngừng thì cột “%(column)s” phải ghi “Không”.")
-            return [("closed_on", message % {"column": self.active_header})]
-        return []
+    def end_day_message(self) -> str:
+        return _("Có ngày ngừng thì cột “%(column)s” phải ghi “Không”.") % {"column": self.active_header}
 
 
 class ResidentialAreaResource(ClosableResource):
@@ -188,7 +196,6 @@ class ResidentialAreaResource(ClosableResource):
             "is_active",
             "closed_on",
         )
-        import_id_fields = ("commune", "name")
 
 
 class OrganisationResource(ClosableResource):
@@ -224,7 +231,6 @@ class OrganisationResource(ClosableResource):
             "is_active",
             "closed_on",
         )
-        import_id_fields = ("commune", "name")
 
 
 class SteeringCommitteeResource(EndDayMixin, EntityResource):
@@ -262,12 +268,9 @@ class SteeringCommitteeResource(EndDayMixin, EntityResource):
             "is_active",
             "ended_on",
         )
-        import_id_fields = ("commune", "decision_number", "decision_date")
 
-    def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
-        if values.get("ended_on") and values.get("is_active") is not False:
-            return [("ended_on", _("Có ngày hết hoạt động thì cột “Đang hoạt động” phải ghi “Không”."))]
-        return []
+    def end_day_message(self) -> str:
+        return _("Có ngày hết hoạt động thì cột “Đang hoạt động” phải ghi “Không”.")
 
     def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
         """One active committee per commune, once the file is applied: checked in the dry run
@@ -324,15 +327,15 @@ def _host_columns() -> dict[str, Any]:
 
 
 class HostedResource(EndDayMixin, EntityResource):
+    def end_day_message(self) -> str:
+        return _("Có ngày ngừng thì cột “Tình trạng” phải là tạm dừng hoặc đã giải thể.")
+
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         if values.get("area") and values.get("organisation"):
             return [
                 ("organisation", _("Chỉ ghi một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường."))
             ]
-        if values.get("stopped_on") and values.get("status") in (None, Status.ACTIVE):
-            message = _("Có ngày ngừng thì cột “Tình trạng” phải là tạm dừng hoặc đã giải thể.")
-            return [("stopped_on", message)]
-        return []
+        return super().validate_row(values)
 
 
 class ForceUnitResource(HostedResource):
@@ -377,7 +380,6 @@ class ForceUnitResource(HostedResource):
             "status",
             "stopped_on",
         )
-        import_id_fields = ("commune", "name")
 
 
 class SecurityModelResource(HostedResource):
@@ -417,7 +419,6 @@ class SecurityModelResource(HostedResource):
             "stopped_on",
             "description",
         )
-        import_id_fields = ("commune", "name")
 
 
 class ModelReviewResource(EntityResource):
@@ -451,4 +452,3 @@ class ModelReviewResource(EntityResource):
     class Meta:
         model = ModelReview
         fields = ("commune", "model", "reviewed_on", "kind", "effectiveness", "notes")
-        import_id_fields = ("model", "reviewed_on", "kind")
