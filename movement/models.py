@@ -295,6 +295,18 @@ class CommendationQuerySet(ScopedQuerySet):
         return self.filter(revoked_at__isnull=True)
 
 
+# One decision commends a recipient once: the database constraint and the import's key.
+COMMENDATION_KEY = (
+    "unit",
+    "year",
+    "decision_number",
+    "recipient_name",
+    "organisation",
+    "force_unit",
+    "security_model",
+)
+
+
 class Commendation(NormalizedTextMixin, TimeStamped):
     form = models.ForeignKey(
         CommendationForm, verbose_name=_("hình thức"), on_delete=models.PROTECT, related_name="commendations"
@@ -362,15 +374,7 @@ class Commendation(NormalizedTextMixin, TimeStamped):
         constraints = [
             # One decision commends a recipient once; numbers start again every year.
             models.UniqueConstraint(
-                fields=[
-                    "unit",
-                    "year",
-                    "decision_number",
-                    "recipient_name",
-                    "organisation",
-                    "force_unit",
-                    "security_model",
-                ],
+                fields=list(COMMENDATION_KEY),
                 nulls_distinct=False,
                 name="commendation_unique_per_decision",
                 violation_error_message=_("Quyết định này đã khen thưởng đối tượng này trong năm đó."),

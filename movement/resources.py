@@ -24,6 +24,7 @@ from dataio.widgets import (
     cell_text,
 )
 from movement.models import (
+    COMMENDATION_KEY,
     Campaign,
     CampaignKind,
     CampaignResult,
@@ -247,15 +248,7 @@ class CampaignResource(EntityResource):
 
 class CommendationResource(EntityResource):
     label = gettext_noop("Khen thưởng")
-    natural_key = (
-        "unit",
-        "year",
-        "decision_number",
-        "recipient_name",
-        "organisation",
-        "force_unit",
-        "security_model",
-    )
+    natural_key = COMMENDATION_KEY
     sample = {
         "unit": "22615",
         "decision_number": "1234/QĐ-CAT",
