@@ -95,6 +95,18 @@ def test_restore_asks_before_replacing_everything(db, tmp_path, monkeypatch):
         call_command("restore", str(dump))
 
 
+def test_restore_without_a_terminal_cancels_instead_of_crashing(db, tmp_path, monkeypatch):
+    dump = tmp_path / "x.dump"
+    dump.write_bytes(b"PGDMP")
+
+    def no_terminal(prompt: str) -> str:
+        raise EOFError
+
+    monkeypatch.setattr("builtins.input", no_terminal)
+    with pytest.raises(CommandError, match="Đã hủy"):
+        call_command("restore", str(dump))
+
+
 def test_no_password_on_the_command_line():
     env = libpq_env()
     assert env["PGDATABASE"] == connection.settings_dict["NAME"]

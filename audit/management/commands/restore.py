@@ -20,9 +20,12 @@ class Command(BaseCommand):
         if not path.is_file():
             raise CommandError(f"Không tìm thấy tệp sao lưu: {path}")
         if options["interactive"]:
-            answer = input(
-                f"Toàn bộ dữ liệu hiện có sẽ bị thay bằng nội dung của {path}. Gõ 'yes' để tiếp tục: "
-            )
+            try:
+                answer = input(
+                    f"Toàn bộ dữ liệu hiện có sẽ bị thay bằng nội dung của {path}. Gõ 'yes' để tiếp tục: "
+                )
+            except EOFError:  # run without a terminal (a script, a pipe that closed): nobody said yes
+                answer = ""
             if answer.strip().lower() != "yes":
                 raise CommandError("Đã hủy, không thay đổi gì.")
         try:
