@@ -348,7 +348,7 @@ def test_every_figure_equals_the_count_of_its_list(tree, users, world):
             }
 
 
-def test_one_pass_and_probed_model_classes_agree_same_day_reviews_included(tree, users, world):
+def test_one_pass_and_probed_model_tallies_agree_same_day_reviews_included(tree, users, world):
     # Two reviews on one day: the later one (highest id) decides, in both query shapes.
     camera_b = SecurityModel.objects.get(name="Camera B")
     ModelReview.objects.create(
@@ -363,8 +363,10 @@ def test_one_pass_and_probed_model_classes_agree_same_day_reviews_included(tree,
         scope = Scope(user, unit)
         one_pass = services._models_by_class(scope, YEAR, years)
         probed = services._models_by_class_probed(scope, YEAR, years)
-        assert {y: dict(c) for y, c in one_pass.items()} == {y: dict(c) for y, c in probed.items()}, unit
-    latest = services.model_class_counts(Scope(users.admin, None), YEAR, years)
+        for tally in ("by_class", "by_type"):
+            expected = {y: dict(c) for y, c in getattr(one_pass, tally).items()}
+            assert {y: dict(c) for y, c in getattr(probed, tally).items()} == expected, (unit, tally)
+    latest = services.model_counts(Scope(users.admin, None), YEAR, years).by_class
     assert latest[YEAR][str(world.good.pk)] == 2
     assert latest[YEAR].get(str(world.weak.pk), 0) == 0
 
