@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, models, transaction
-from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
@@ -80,24 +80,28 @@ def eligible_organisations(year: int | None = None) -> models.QuerySet[Organisat
 def placed(qs: models.QuerySet, year: int) -> models.QuerySet:
     """Annotate ``placed``: the path of the commune an area or organisation stood under in ``year``.
 
-    That is the commune its record for the year was filed under, or its own commune when it has no
-    record that year. The two differ only for a subject that moved since (a commune merger), and
-    then the record's commune keeps the past year's figures with the old units.
+    That is the commune its record for the year was filed under; without a record that year, the
+    commune it stood in at the end of the year's assessment period (``Relocatable.path_on``: its
+    commune before a merger moved it, else its own). They differ from its commune now only for a
+    subject that moved since, and then the past year's figures stay with the old units.
     """
-    field = "area" if qs.model is ResidentialArea else "organisation"
+    area = qs.model is ResidentialArea
+    field = "area" if area else "organisation"
+    _start, end = assessment_period(SubjectKind.RESIDENTIAL_AREA if area else SubjectKind.AGENCY, year)
     filed = CertificationRecord.objects.filter(year=year, **{field: OuterRef("pk")}).values("commune__path")
-    return qs.annotate(placed=Coalesce(Subquery(filed[:1]), F("commune__path")))
+    return qs.annotate(placed=Coalesce(Subquery(filed[:1]), qs.model.path_on(end)))
 
 
 def placed_under(qs: models.QuerySet, year: int, paths: Iterable[str]) -> models.QuerySet:
     """The subjects of ``qs`` that stood under one of ``paths`` in ``year`` (see :func:`placed`).
 
-    Candidates are found on indexes first (under the path now, or filed under it that year)."""
+    Candidates are found on indexes first (under the path now or before their last move, or filed
+    under it that year)."""
     field = "area" if qs.model is ResidentialArea else "organisation"
     near, under = Q(), Q()
     for path in paths:
         filed = CertificationRecord.objects.filter(year=year, commune__path__startswith=path)
-        near |= Q(commune__path__startswith=path) | Q(pk__in=filed.values(field))
+        near |= qs.model.near(path) | Q(pk__in=filed.values(field))
         under |= Q(placed__startswith=path)
     return placed(qs.filter(near), year).filter(under)
 

@@ -13,8 +13,9 @@ still counts: ``committees_when``, ``Hosted.running_on``); certification counts 
 that year over the subjects eligible in the registry (areas, and organisations whose type is subject
 to certification, that existed that year: active now, or closed only after the year's assessment
 period; communes in force). Where a merger has moved subjects since, each counts under the commune
-its dossier for that year was filed with (``Scope.placing``), so the old units' past figures stay as
-they were. Forces and models count where they are now.
+its dossier for that year was filed with (``Scope.placing``), else under the commune it stood in
+then; forces and models too count where they stood on the year's day (``Relocatable``), so the old
+units' past figures stay as they were.
 """
 
 from __future__ import annotations
@@ -67,6 +68,7 @@ from registry.models import (
     ModelType,
     Organisation,
     OrganisationCategory,
+    Relocatable,
     ResidentialArea,
     SecurityModel,
     SteeringCommittee,
@@ -134,6 +136,28 @@ class Scope:
         if self.unit is None:
             return qs
         return qs.filter(**{f"{lookup or model.scope_path_lookup}__startswith": self.unit.path})
+
+    @property
+    def reshaped(self) -> bool:
+        """Whether a unit below has closed (a merger): rows may have moved out since."""
+        return self._last_reshape_year is not None
+
+    def living(self, model: type[Relocatable], via: str = "") -> models.QuerySet:
+        """The rows of a model that lives on through mergers (or of rows ``via`` one) that stand
+        below the unit now or stood there before their last move: the candidates of
+        :meth:`stood`."""
+        qs = model.objects.visible_to(self.user)
+        if self.unit is None:
+            return qs
+        if self.reshaped:
+            return qs.filter(Relocatable.near(self.path, via))
+        return qs.filter(**{f"{via}commune__path__startswith": self.path})
+
+    def stood(self, model: type[Relocatable], year: int) -> Q:
+        """Rows that stood below the unit on the year's day (``Relocatable``)."""
+        if self.unit is None or not self.reshaped:
+            return Q()
+        return model.stood_under(self.path, self.as_of(year))
 
     def children(self, year: int) -> list[AdministrativeUnit]:
         """Units directly below, in the shape in force on the year's day (communes after 2025)."""
@@ -241,19 +265,21 @@ def committees_when(scope: Scope, year: int) -> Q:
 
 
 def force_rows(scope: Scope) -> models.QuerySet:
-    return scope.subtree(ForceUnit)
+    return scope.living(ForceUnit)
 
 
 def forces_when(scope: Scope, year: int) -> Q:
-    return ForceUnit.running_on(scope.as_of(year))
+    """Forces running on the year's day, that stood in the unit then."""
+    return ForceUnit.running_on(scope.as_of(year)) & scope.stood(ForceUnit, year)
 
 
 def model_rows(scope: Scope) -> models.QuerySet:
-    return scope.subtree(SecurityModel)
+    return scope.living(SecurityModel)
 
 
 def models_when(scope: Scope, year: int) -> Q:
-    return SecurityModel.running_on(scope.as_of(year))
+    """Models running on the year's day, that stood in the unit then."""
+    return SecurityModel.running_on(scope.as_of(year)) & scope.stood(SecurityModel, year)
 
 
 def latest_class(scope: Scope, year: int) -> Subquery:
@@ -275,7 +301,7 @@ def latest_reviews(scope: Scope, year: int) -> models.QuerySet:
     One ordered pass over the (model, day, id) index with DISTINCT ON, instead of a probe per model.
     """
     return (
-        scope.subtree(ModelReview)
+        scope.living(ModelReview, via="model__")
         .filter(reviewed_on__lte=scope.as_of(year))
         .order_by("model_id", "-reviewed_on", "-pk")
         .distinct("model_id")
@@ -825,6 +851,19 @@ def _grouped_by_commune(qs: models.QuerySet, scope: Scope, commune: str, **count
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
+def _living_by_child(
+    qs: models.QuerySet, scope: Scope, year: int, *, per_commune: bool = False, **measures: Any
+) -> dict[str, dict]:
+    """The measures of rows that live on through mergers per child unit: in a year before a
+    merger, under the child they stood in then (``Relocatable.path_on``)."""
+    if scope.placing(year):
+        qs = qs.annotate(stood_path=qs.model.path_on(scope.as_of(year)))
+        return _grouped(qs, scope, "stood_path", **measures)
+    if per_commune:
+        return _grouped_by_commune(qs, scope, "commune", **measures)
+    return _grouped(qs, scope, "commune__path", **measures)
+
+
 def child_figures(scope: Scope, year: int) -> list[ChildRow]:
     """The figures of the year for each child unit, side by side; the weakest rate is flagged."""
     children = scope.children(year)
@@ -837,15 +876,15 @@ def child_figures(scope: Scope, year: int) -> list[ChildRow]:
         communes=Count("pk", distinct=True, filter=communes_when(scope, year)),
         committees=Count("pk", distinct=True, filter=committees_when(scope, year)),
     )
-    forces = _grouped(
+    forces = _living_by_child(
         force_rows(scope).filter(forces_when(scope, year)),
         scope,
-        "commune__path",
+        year,
         force_units=Count("*"),
         force_members=Sum("member_count"),
     )
-    security_models = _grouped_by_commune(
-        model_rows(scope).filter(models_when(scope, year)), scope, "commune", models=Count("*")
+    security_models = _living_by_child(
+        model_rows(scope).filter(models_when(scope, year)), scope, year, per_commune=True, models=Count("*")
     )
     commendations = _grouped(
         commendation_rows(scope).filter(commendations_when(scope, year)),

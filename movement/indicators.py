@@ -5,8 +5,8 @@ twice. Every function takes the scope unit (its whole subtree counts) and the ye
 first year for flow indicators that add up over several years (new models, campaign results), and
 runs exactly ONE aggregate query.
 
-Stock indicators (active models, forces) describe the registry as it stands at the end of the year;
-statuses have no history, so a model dissolved since then no longer counts.
+Stock indicators (active models, forces) count what ran at the end of the year (start and stop
+days), where it stood then: a unit closed by a merger keeps what moved out of it since.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,7 @@ from registry.models import (
     ForceUnit,
     Organisation,
     OrganisationCategory,
+    Relocatable,
     ResidentialArea,
     SecurityModel,
     SteeringCommittee,
@@ -61,25 +62,34 @@ def _rate(approved: int, eligible: int) -> Decimal:
     return (Decimal(approved) * HUNDRED / Decimal(eligible)).quantize(CENT)
 
 
+def _living(model: type[Relocatable], unit: AdministrativeUnit, day: datetime.date) -> QuerySet:
+    """The rows of a model that lives on through mergers that stood under ``unit`` on ``day``.
+
+    A unit closed by a merger keeps, for its own days, what has moved out since (its plans are
+    history); an open unit counts what stands under it, on the path index.
+    """
+    if unit.valid_to is None:
+        return model.objects.filter(commune__path__startswith=unit.path)
+    return model.objects.filter(model.near(unit.path), model.stood_under(unit.path, day))
+
+
 def models_active(unit: AdministrativeUnit, year: int, first_year: int | None = None) -> Decimal:
-    count = SecurityModel.objects.filter(
-        SecurityModel.running_on(_year_end(year)), commune__path__startswith=unit.path
-    ).count()
-    return Decimal(count)
+    day = _year_end(year)
+    return Decimal(_living(SecurityModel, unit, day).filter(SecurityModel.running_on(day)).count())
 
 
 def models_new(unit: AdministrativeUnit, year: int, first_year: int | None = None) -> Decimal:
-    count = SecurityModel.objects.filter(
-        commune__path__startswith=unit.path,
-        started_on__gte=datetime.date(first_year or year, 1, 1),
-        started_on__lte=_year_end(year),
-    ).count()
+    count = (
+        _living(SecurityModel, unit, _year_end(year))
+        .filter(started_on__gte=datetime.date(first_year or year, 1, 1), started_on__lte=_year_end(year))
+        .count()
+    )
     return Decimal(count)
 
 
-def _active_forces(unit: AdministrativeUnit, year: int):
-    running = ForceUnit.running_on(_year_end(year))
-    return ForceUnit.objects.filter(running, commune__path__startswith=unit.path)
+def _active_forces(unit: AdministrativeUnit, year: int) -> QuerySet:
+    day = _year_end(year)
+    return _living(ForceUnit, unit, day).filter(ForceUnit.running_on(day))
 
 
 def forces_units(unit: AdministrativeUnit, year: int, first_year: int | None = None) -> Decimal:

@@ -158,6 +158,10 @@ class ObjectDetailView(ScopedMixin, DetailView):
         obj = self.object
         names = self.entity.detail_fields or tuple(self.entity.form_class._meta.fields)
         context["fields"] = [(obj._meta.get_field(name).verbose_name, display(obj, name)) for name in names]
+        if getattr(obj, "former_commune_id", None):  # moved by a merger: where its past years count
+            context["fields"].append(
+                (obj._meta.get_field("former_commune").verbose_name, display(obj, "former_commune"))
+            )
         # Read-only roles and rows outside the editable scope get no edit buttons.
         context["object_editable"] = (
             context["user_can_change"]

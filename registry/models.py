@@ -251,7 +251,60 @@ class EndsOnDay:
             raise ValidationError({self.end_field: str(self.end_conflict)})
 
 
-class Closable(EndsOnDay, CommuneScoped):
+
+class Relocatable(models.Model):
+    """A row that lives on when its commune merges into another (``registry.reform``): it keeps
+    the commune it stood in before its last move, so that the years before still count it there.
+
+    It stood in ``former_commune`` up to that commune's last day (``valid_to``), and in
+    ``commune`` after. Only the last move is kept: a row moved by two reforms counts, for the
+    years before the first, where the second found it.
+    """
+
+    former_commune = models.ForeignKey(
+        "registry.AdministrativeUnit",
+        verbose_name=_("xã/phường trước khi sáp nhập"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def moved_after(day: datetime.date, prefix: str = "") -> models.Q:
+        """Rows that still stood in their former commune on ``day``."""
+        return models.Q(**{f"{prefix}former_commune__valid_to__gte": day})
+
+    @classmethod
+    def path_on(cls, day: datetime.date) -> models.Case:
+        """The path of the commune the row stood in on ``day``."""
+        return models.Case(
+            models.When(cls.moved_after(day), then=models.F("former_commune__path")),
+            default=models.F("commune__path"),
+        )
+
+    @classmethod
+    def stood_under(cls, path: str, day: datetime.date) -> models.Q:
+        """Rows that stood under ``path`` on ``day``."""
+        before = cls.moved_after(day)
+        return (before & models.Q(former_commune__path__startswith=path)) | (
+            ~before & models.Q(commune__path__startswith=path)
+        )
+
+    @staticmethod
+    def near(path: str, via: str = "") -> models.Q:
+        """Rows under ``path`` now or before their last move (on the path indexes): the candidates
+        of :meth:`stood_under` for any day. ``via`` reaches them from a related row."""
+        return models.Q(**{f"{via}commune__path__startswith": path}) | models.Q(
+            **{f"{via}former_commune__path__startswith": path}
+        )
+
+
+class Closable(EndsOnDay, Relocatable, CommuneScoped):
     """A place that can cease to exist (a hamlet merged, an enterprise closed) on a known day.
 
     ``is_active`` says whether it exists now; ``opened_on`` and ``closed_on`` when it began and
@@ -439,7 +492,7 @@ class SteeringCommittee(EndsOnDay, CommuneScoped):
 # --- Hosted things: forces and models belong to a commune, an area in it, or an organisation in it ---
 
 
-class Hosted(EndsOnDay, CommuneScoped):
+class Hosted(EndsOnDay, Relocatable, CommuneScoped):
     """Attached to a commune, or to one residential area or organisation of that commune."""
 
     area = models.ForeignKey(

@@ -5,7 +5,8 @@ opens the new ones, but the registry still hangs off the old ones. This module r
 lives on: residential areas, organisations, core forces and models, dossiers still in progress,
 and the commune officers' scopes. What is history stays where it happened: steering committees,
 plans, campaigns, commendations and decided certification records keep their old commune, so the
-old units' figures for past years still find them.
+old units' figures for past years still find them. What moves keeps its old commune as
+``former_commune``: the years before the merger count it there.
 
 Which new commune takes an old one: the one that kept its code, unless a mapping file says
 otherwise (``Mã xã cũ``, ``Mã xã mới``); a closed commune that still holds rows and has neither
@@ -158,7 +159,8 @@ def _rehome_named(
     target_of: dict[int, AdministrativeUnit],
     renamed: list[str],
 ) -> list[models.Model]:
-    """Point the rows at their new commune; a name already taken there gets its old commune's."""
+    """Point the rows at their new commune, remembering the old one for the years before (see
+    ``Relocatable``); a name already taken there gets its old commune's."""
     rows = list(model.objects.filter(commune_id__in=target_of).select_related("commune").order_by("pk"))
     taken: dict[int, set[str]] = defaultdict(set)
     for commune_id, name in model.objects.filter(
@@ -180,7 +182,7 @@ def _rehome_named(
             renamed.append(f"“{name}” ({old.full_name}) → “{candidate}” ({target.full_name})")
             row.name = candidate
         taken[target.pk].add(name_key(row.name))
-        row.commune = target
+        row.former_commune, row.commune = old, target
     return rows
 
 
@@ -237,7 +239,8 @@ def move_to_current_communes(
     audited = {"user": user, "reason": MOVE_REASON}
     for model, label in LIVING:
         rows = _rehome_named(model, target_of, report.renamed)
-        report.moved[label] = bulk_update_audited(rows, model, ["commune", "name"], **audited)
+        fields = ["commune", "former_commune", "name"]
+        report.moved[label] = bulk_update_audited(rows, model, fields, **audited)
     # Only a dossier of a year still running when its commune closed; an older one left
     # undecided belongs to that year, under that commune.
     records = [

@@ -162,6 +162,9 @@ def test_commune_officer_works_in_the_merged_commune_after_the_move(client, tree
     )
     assert response.status_code == 302
     assert ResidentialArea.objects.get(name="Thôn 3").commune == new_binh
+    # A moved force's page says where it was before the merger.
+    page = client.get(reverse("registry:force_detail", args=[registry["force"].pk])).content.decode()
+    assert "Xã/phường trước khi sáp nhập" in page and "Xã Khánh Đông" in page
 
 
 def test_dry_run_reports_and_changes_nothing(tree, users, registry):
@@ -230,6 +233,59 @@ def test_figures_of_the_years_before_the_merger_do_not_change_when_subjects_move
 
     new_binh = AdministrativeUnit.objects.get(code="22615", valid_to__isnull=True)
     assert stats.rates([new_binh], 2026)[new_binh.pk][0].eligible == 3
+
+
+def _living_figures(users, year: int) -> dict:
+    """Forces and models as leaders read them for ``year``: the old district's dashboard, its
+    lists, the province's child table and a plan's progress."""
+    from dashboard.services import Scope, child_figures, figure_rows, figure_value, unit_figures
+    from movement import indicators
+
+    district = AdministrativeUnit.objects.filter(code="573").order_by("pk").first()  # the 2024 version
+    province = AdministrativeUnit.objects.filter(code="56").order_by("pk").first()
+    scope = Scope(users.admin, district)
+    dashboard = unit_figures(scope, year, trend=False)
+    return {
+        "forces": (dashboard.forces_total.units.value, dashboard.forces_total.members.value),
+        "models": dashboard.models_total.value,
+        "models by class": [(f.key, f.value) for f in dashboard.models_by_class],
+        "lists": [
+            figure_value(figure_rows(code, scope, year))
+            for code in ("force_units", "force_members", "models")
+        ],
+        "class list": figure_value(figure_rows("models_class", scope, year, "none")),
+        "children of 56": {
+            row.unit.code: (row.force_units, row.force_members, row.models)
+            for row in child_figures(Scope(users.admin, province), year)
+        },
+        "plan": [indicators.compute(code, district, year) for code in ("models_active", "forces_units")],
+    }
+
+
+def test_forces_models_and_unfiled_areas_stay_with_the_old_units_for_the_years_before(
+    tree, users, registry
+):
+    # Only one area has a 2024 dossier: the others count where they stood, not where they are now.
+    before = (_living_figures(users, 2024), _certification_figures(users, 2024))
+    assert before[0]["forces"] == (1, 5) and before[0]["models"] == 1
+    assert before[0]["children of 56"] == {"573": (1, 5, 1), "574": (0, 0, 0)}
+    assert before[1]["status 573"][0] == ("residential_area", 1, 3)
+
+    reform()
+    move_to_current_communes(MAPPING)
+
+    force = ForceUnit.objects.get()
+    assert (force.commune.valid_to, force.former_commune) == (None, tree.sibling_commune)
+    assert (_living_figures(users, 2024), _certification_figures(users, 2024)) == before
+    # From the merger on they count in the merged commune, and only there.
+    from dashboard.services import Scope, unit_figures
+
+    new_binh = AdministrativeUnit.objects.get(code="22615", valid_to__isnull=True)
+    merged = unit_figures(Scope(users.admin, new_binh), 2026, trend=False)
+    assert (merged.forces_total.units.value, merged.models_total.value) == (1, 1)
+    district = AdministrativeUnit.objects.filter(code="573").order_by("pk").first()
+    assert _living_figures(users, 2026)["children of 56"] == {"22615": (1, 5, 1), "22651": (0, 0, 0)}
+    assert unit_figures(Scope(users.admin, district), 2024, trend=False).forces_total.units.value == 1
 
 
 def test_a_name_taken_twice_in_the_merged_commune_gets_the_old_code_too(tree, users, registry):
