@@ -88,8 +88,9 @@ def placed(qs: models.QuerySet, year: int) -> models.QuerySet:
     area = qs.model is ResidentialArea
     field = "area" if area else "organisation"
     _start, end = assessment_period(SubjectKind.RESIDENTIAL_AREA if area else SubjectKind.AGENCY, year)
-    filed = CertificationRecord.objects.filter(year=year, **{field: OuterRef("pk")}).values("commune__path")
-    return qs.annotate(placed=Coalesce(Subquery(filed[:1]), qs.model.path_on(end)))
+    # One record per subject and year (a constraint): no ordering, so no sort in each probe.
+    filed = CertificationRecord.objects.filter(year=year, **{field: OuterRef("pk")}).order_by()
+    return qs.annotate(placed=Coalesce(Subquery(filed.values("commune__path")[:1]), qs.model.path_on(end)))
 
 
 def placed_under(qs: models.QuerySet, year: int, paths: Iterable[str]) -> models.QuerySet:
