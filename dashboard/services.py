@@ -397,8 +397,9 @@ class ModelTally:
 def model_counts(scope: Scope, year: int, years: list[int]) -> ModelTally:
     """Models of ``year`` by type, and by the class of their latest review up to each of ``years``' day.
 
-    The whole country reads most of the reviews' index, so one ordered pass per year wins (0.45 s
-    against 1.1 s of probes on 300,000 models); under a unit the probes touch only its models.
+    The whole country reads most of the reviews' index, so one ordered pass per year wins (0.24 s
+    against 0.79 s of probes on 300,000 models); under a unit the probes touch only its models
+    (0.09 s against 0.12 s for a province of 28,000).
     """
     if scope.unit is None:
         return _models_by_class(scope, year, years)
