@@ -1,10 +1,12 @@
 """Dashboard speed on a national-scale dataset: page time against the time of its own SQL.
 
-Run by ``make bench`` (or ``python -m bench.bench_dashboard [--small]``). Works in the benches'
+Run by ``make bench`` (or ``python -m bench.bench_dashboard [--small] [--detail]``). Works in the benches'
 scale database (``bench/scale_db.py``: ``antq_scale``), generating the synthetic dataset
 (``manage.py generate_scale``) there the first time. For the province and the country dashboards it
 renders the page, captures the SQL it ran, then runs that SQL alone, and checks that the page takes
 at most twice its SQL and under 300 ms.
+
+``--detail`` also lists each page's slowest statements, timed alone.
 
 The contract is measured cold: the dashboard cache (``dashboard/cache.py``) is emptied before every
 rendering, so each one runs all its aggregates. The warm column shows a repeated view of unchanged
@@ -18,6 +20,7 @@ import statistics
 import sys
 import time
 from collections.abc import Callable
+from typing import Any
 
 PAGE_BUDGET_MS = 300.0
 MAX_RATIO = 2.0
@@ -93,6 +96,7 @@ def main(argv: list[str] | None = None) -> int:
         ),
     ]
     failures = 0
+    details: list[tuple[str, list[tuple[float, str]]]] = []
     print(
         f"{'Trang':<32} {'trang (ms)':>10} {'SQL (ms)':>10} {'tỷ lệ':>6} {'số truy vấn':>11}",
         f"{'có cache (ms)':>13}",
@@ -112,6 +116,8 @@ def main(argv: list[str] | None = None) -> int:
 
         page_ms = _median_ms(page)
         sql_ms = _median_ms(run_sql)
+        if "--detail" in argv:
+            details.append((name, _slowest(statements, connection, transaction)))
         warm_ms = _median_ms(warm_page)
         ratio = page_ms / sql_ms if sql_ms else float("inf")
         ok = page_ms <= PAGE_BUDGET_MS and ratio <= MAX_RATIO
@@ -122,7 +128,29 @@ def main(argv: list[str] | None = None) -> int:
             "đạt" if ok else "CHƯA ĐẠT",
         )
     print(f"Yêu cầu (đo khi chưa có cache): trang ≤ {MAX_RATIO:g} x SQL và < {PAGE_BUDGET_MS:g} ms.")
+    for name, slowest in details:
+        print(f"\n{name}: các truy vấn chậm nhất (ms, trung vị {RUNS} lần)")
+        for ms, sql in slowest:
+            print(f"{ms:8.1f}  {sql[:100]}")
     return 1 if failures else 0
+
+
+def _slowest(statements: list[str], connection: Any, transaction: Any) -> list[tuple[float, str]]:
+    """Each statement's median time alone, in the page's transaction and settings; the slowest."""
+    settings = next(sql for sql in statements if sql.startswith("SET"))  # the page's SET LOCAL
+
+    def timed(sql: str) -> Callable[[], None]:
+        def run() -> None:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(settings)
+                cursor.execute(sql)
+                if cursor.description is not None:
+                    cursor.fetchall()
+
+        return run
+
+    times = [(_median_ms(timed(sql)), sql) for sql in statements if sql.startswith("SELECT")]
+    return sorted(times, reverse=True)[:6]
 
 
 if __name__ == "__main__":
