@@ -77,8 +77,8 @@ def eligible_organisations(year: int | None = None) -> models.QuerySet[Organisat
     )
 
 
-def placed(qs: models.QuerySet, year: int) -> models.QuerySet:
-    """Annotate ``placed``: the path of the commune an area or organisation stood under in ``year``.
+def placed(qs: models.QuerySet, year: int, name: str = "placed") -> models.QuerySet:
+    """Annotate ``name``: the path of the commune an area or organisation stood under in ``year``.
 
     That is the commune its record for the year was filed under; without a record that year, the
     commune it stood in at the end of the year's assessment period (``Relocatable.path_on``: its
@@ -90,21 +90,54 @@ def placed(qs: models.QuerySet, year: int) -> models.QuerySet:
     _start, end = assessment_period(SubjectKind.RESIDENTIAL_AREA if area else SubjectKind.AGENCY, year)
     # One record per subject and year (a constraint): no ordering, so no sort in each probe.
     filed = CertificationRecord.objects.filter(year=year, **{field: OuterRef("pk")}).order_by()
-    return qs.annotate(placed=Coalesce(Subquery(filed.values("commune__path")[:1]), qs.model.path_on(end)))
+    return qs.annotate(**{name: Coalesce(Subquery(filed.values("commune__path")[:1]), qs.model.path_on(end))})
 
 
 def placed_under(qs: models.QuerySet, year: int, paths: Iterable[str]) -> models.QuerySet:
-    """The subjects of ``qs`` that stood under one of ``paths`` in ``year`` (see :func:`placed`).
+    """The subjects of ``qs`` that stood under one of ``paths`` in ``year`` (see :func:`placed`)."""
+    candidates, stood = standing_in_years(qs, [year], {year}, paths, name="placed")
+    return candidates.filter(stood[year])
 
-    Candidates are found on indexes first (under the path now or before their last move, or filed
-    under it that year)."""
-    field = "area" if qs.model is ResidentialArea else "organisation"
-    near, under = Q(), Q()
+
+def standing_in_years(
+    qs: models.QuerySet,
+    years: Iterable[int],
+    placed_years: set[int],
+    paths: Iterable[str],
+    *,
+    name: str = "placed_{year}",
+) -> tuple[models.QuerySet, dict[int, Q]]:
+    """The subjects of ``qs`` that may stand under one of ``paths`` in one of ``years``, and for
+    each year the condition that one did: where it stood then (:func:`placed`, annotated as
+    ``name``) in ``placed_years``, where it is now in the others. One query can then count every
+    year.
+
+    Candidates are found on indexes first (under a path now or before their last move, or filed
+    under it in one of the placed years)."""
+    paths = list(paths)
+    now = Q()
     for path in paths:
-        filed = CertificationRecord.objects.filter(year=year, commune__path__startswith=path)
-        near |= qs.model.near(path) | Q(pk__in=filed.values(field))
-        under |= Q(placed__startswith=path)
-    return placed(qs.filter(near), year).filter(under)
+        now |= Q(commune__path__startswith=path)
+    if not placed_years:
+        return qs.filter(now), dict.fromkeys(years, Q())
+    field = "area" if qs.model is ResidentialArea else "organisation"
+    near, filed_under = Q(), Q()
+    for path in paths:
+        near |= qs.model.near(path)
+        filed_under |= Q(commune__path__startswith=path)
+    filed = CertificationRecord.objects.filter(filed_under, year__in=placed_years)
+    qs = qs.filter(near | Q(pk__in=filed.values(field)))
+    stood: dict[int, Q] = {}
+    for year in years:
+        if year not in placed_years:
+            stood[year] = now
+            continue
+        annotation = name.format(year=year)
+        qs = placed(qs, year, annotation)
+        stood[year] = Q()
+        for path in paths:
+            stood[year] |= Q(**{f"{annotation}__startswith": path})
+    return qs, stood
 
 
 def standing_under(

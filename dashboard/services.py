@@ -57,6 +57,7 @@ from certification.services import (
     last_reshape_year,
     latest_year,
     placed,
+    standing_in_years,
     standing_under,
 )
 from movement.models import CampaignResult, Commendation
@@ -651,34 +652,28 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
         .annotate(n=Count("*"))
         .order_by()
     }
-    # Eligible subjects per year: those existing then (closed later still count). Subjects stay
-    # where they are unless a merger moved them: one query with a count per year serves those
-    # years; the years before a merger count, one by one, the subjects that stood here.
-    def subject_counts(y: int) -> tuple[int, dict[str, int]]:
-        orgs = organisation_rows(scope, y).values("org_type__category").annotate(n=Count("*")).order_by()
-        return area_rows(scope, y).count(), {row["org_type__category"]: row["n"] for row in orgs}
+    # Eligible subjects per year: those existing then (closed later still count), one query per
+    # family with a count per year. Subjects stand where they are, except in the years before a
+    # merger, when each counts where it stood then (``standing_in_years``).
+    placed_years = {y for y in all_years if scope.unit is not None and scope.placing(y)}
 
-    placed_years = [y for y in all_years if scope.unit is not None and scope.placing(y)]
-    by_year = {y: subject_counts(y) for y in placed_years}
-    plain_years = [y for y in all_years if y not in by_year]
-    if plain_years:
+    def subjects(qs: models.QuerySet, kind: str) -> tuple[models.QuerySet, dict[str, Count]]:
+        if scope.unit is None:
+            return qs, {f"y{y}": Count("pk", filter=existing_in(kind, y)) for y in all_years}
+        qs, stood = standing_in_years(qs, all_years, placed_years, [scope.path])
+        return qs, {f"y{y}": Count("pk", filter=existing_in(kind, y) & stood[y]) for y in all_years}
 
-        def per_year(kind: str) -> dict[str, Count]:
-            return {f"y{y}": Count("pk", filter=existing_in(kind, y)) for y in plain_years}
-
-        areas_everywhere = _subjects(scope, ResidentialArea.objects.visible_to(scope.user), None)
-        area_counts = areas_everywhere.aggregate(**per_year(SubjectKind.RESIDENTIAL_AREA))
-        org_counts_by_year: dict[int, dict[str, int]] = {y: {} for y in plain_years}
-        for row in (
-            _subjects(scope, Organisation.objects.visible_to(scope.user), None)
-            .filter(org_type__subject_to_certification=True)
-            .values("org_type__category")
-            .annotate(**per_year(SubjectKind.AGENCY))
-            .order_by()
-        ):
-            for y in plain_years:
-                org_counts_by_year[y][row["org_type__category"]] = row[f"y{y}"]
-        by_year |= {y: (area_counts[f"y{y}"], org_counts_by_year[y]) for y in plain_years}
+    areas, per_year = subjects(ResidentialArea.objects.visible_to(scope.user), SubjectKind.RESIDENTIAL_AREA)
+    area_counts = areas.aggregate(**per_year)
+    orgs, org_counts = subjects(
+        Organisation.objects.visible_to(scope.user).filter(org_type__subject_to_certification=True),
+        SubjectKind.AGENCY,
+    )
+    org_rows = list(orgs.values("org_type__category").annotate(**org_counts).order_by())
+    by_year = {
+        y: (area_counts[f"y{y}"], {row["org_type__category"]: row[f"y{y}"] for row in org_rows})
+        for y in all_years
+    }
 
     def eligible(kind: str, y: int) -> int:
         areas, org_counts = by_year[y]

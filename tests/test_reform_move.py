@@ -262,11 +262,25 @@ def _living_figures(users, year: int) -> dict:
     }
 
 
+def _dashboard_queries(users) -> int:
+    """Queries of the province's 2025 figures with their five-year trend."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dashboard.services import Scope, unit_figures
+
+    province = AdministrativeUnit.objects.filter(code="56").order_by("pk").first()
+    with CaptureQueriesContext(connection) as captured:
+        unit_figures(Scope(users.admin, province), 2025)
+    return len(captured)
+
+
 def test_forces_models_and_unfiled_areas_stay_with_the_old_units_for_the_years_before(
     tree, users, registry
 ):
     # Only one area has a 2024 dossier: the others count where they stood, not where they are now.
     before = (_living_figures(users, 2024), _certification_figures(users, 2024))
+    queries_before = _dashboard_queries(users)
     assert before[0]["forces"] == (1, 5) and before[0]["models"] == 1
     assert before[0]["children of 56"] == {"573": (1, 5, 1), "574": (0, 0, 0)}
     assert before[1]["status 573"][0] == ("residential_area", 1, 3)
@@ -277,6 +291,8 @@ def test_forces_models_and_unfiled_areas_stay_with_the_old_units_for_the_years_b
     force = ForceUnit.objects.get()
     assert (force.commune.valid_to, force.former_commune) == (None, tree.sibling_commune)
     assert (_living_figures(users, 2024), _certification_figures(users, 2024)) == before
+    # Placing every year before the merger costs no query more: one per figure family.
+    assert _dashboard_queries(users) == queries_before
     # From the merger on they count in the merged commune, and only there.
     from dashboard.services import Scope, unit_figures
 
