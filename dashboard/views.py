@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from dashboard import reports
 from dashboard.cache import cached
+from dashboard.lanes import alongside
 from dashboard.links import attach_urls, child_list_urls
 from dashboard.services import (
     CERT_LABELS,
@@ -92,9 +93,11 @@ def _dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 def _dashboard_content(request: HttpRequest, scope: Scope, year: int) -> str:
     """The dashboard's body: the figures, the child table and the charts' data, rendered."""
+    # The child table's queries run on a second connection while this one computes the figures.
+    child_rows = alongside(lambda: child_figures(scope, year), whole_country=scope.unit is None)
     figures = unit_figures(scope, year)
     attach_urls(list(figures.all_figures()), scope, year)
-    children = child_figures(scope, year)
+    children = child_rows()
     charts = {
         "children": {
             "labels": [row.unit.name for row in children],
