@@ -206,6 +206,9 @@ CERTIFICATION_ATTACHMENT_MAX_BYTES = env_int("CERTIFICATION_ATTACHMENT_MAX_BYTES
 # --- Dashboards --------------------------------------------------------------------------------
 # The year dashboards and reports open on; unset: the latest year with certification records.
 DASHBOARD_DEFAULT_YEAR = env_int("DASHBOARD_DEFAULT_YEAR", 0) or None
+# A cold dashboard computes its child table on a second database connection meanwhile
+# (dashboard/lanes.py): up to two more connections per worker process.
+DASHBOARD_LANES = env_bool("DASHBOARD_LANES", default=True)
 # Rendered dashboards and page bodies, reused while the data version (dashboard.models) stays the
 # same; per process, at most MAX_ENTRIES of them.
 CACHES = {

@@ -38,7 +38,7 @@ def _executor() -> ThreadPoolExecutor:
 def can_run_alongside() -> bool:
     """Whether another connection would see the same data: the caller's only transaction is the
     aggregate session (see the module's docstring)."""
-    return getattr(settings, "DASHBOARD_LANES", True) and len(connection.atomic_blocks) == 1
+    return settings.DASHBOARD_LANES and len(connection.atomic_blocks) == 1
 
 
 def alongside(function: Callable[[], T], *, whole_country: bool = False) -> Callable[[], T]:
