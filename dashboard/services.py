@@ -558,8 +558,13 @@ def _by_year(years: Iterable[int], measure: Callable[[int], models.Aggregate]) -
     return {f"y{year}": measure(year) for year in years}
 
 
-def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
-    """All figures of the unit for ``year`` and the year before, in a constant number of queries."""
+def unit_figures(
+    scope: Scope, year: int, *, trend: bool = True, model_tally: Callable[[], ModelTally] | None = None
+) -> UnitFigures:
+    """All figures of the unit for ``year`` and the year before, in a constant number of queries.
+
+    ``model_tally`` gives ``model_counts(scope, year, [year, year - 1])`` when it was started
+    elsewhere (``dashboard.lanes``); it is asked for last."""
     years = [year, year - 1]
     trend_years = list(range(year - TREND_YEARS + 1, year + 1)) if trend else years[::-1]
     all_years = sorted(set(years) | set(trend_years))
@@ -613,35 +618,6 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
             sum(p.members.previous for p in forces),
         ),
     )
-
-    # Self-managed models by type and by the class of their latest review, both years in one
-    # query: counted by type id alone (no join, no grouping by name over the whole table), named
-    # from the small catalogues afterwards.
-    tally = model_counts(scope, year, years)
-    by_type = tally.by_type
-    models_by_type = []
-    counted = by_type[year].keys() | by_type[year - 1].keys()
-    for model_type in ModelType.objects.filter(pk__in=counted).order_by("order", "name"):
-        value, previous = (by_type[y].get(model_type.pk, 0) for y in (year, year - 1))
-        if value or previous:
-            models_by_type.append(
-                Figure("models", model_type.name, value, previous, str(model_type.pk), _("mô hình"))
-            )
-    models_total = Figure(
-        "models",
-        _("Tổng số mô hình"),
-        sum(f.value for f in models_by_type),
-        sum(f.previous for f in models_by_type),
-    )
-
-    classes = {str(c.pk): c.name for c in EffectivenessClass.objects.order_by("rank")}
-    counts = tally.by_class
-    unit_label = _("mô hình")
-    models_by_class = [
-        Figure("models_class", name, counts[year].get(key, 0), counts[year - 1].get(key, 0), key, unit_label)
-        for key, name in [*classes.items(), (NO_CLASS, _("Chưa đánh giá"))]
-        if counts[year].get(key) or counts[year - 1].get(key)
-    ]
 
     # Certification: approved records per (year, kind), eligible subjects per kind.
     approved: dict[tuple[int, str], int] = {
@@ -746,6 +722,35 @@ def unit_figures(scope: Scope, year: int, *, trend: bool = True) -> UnitFigures:
         sum(f.value for f in commendations),
         sum(f.previous for f in commendations),
     )
+    # Self-managed models by type and by the class of their latest review, both years in one
+    # query: counted by type id alone (no join, no grouping by name over the whole table), named
+    # from the small catalogues afterwards. Last, so that a tally computed alongside is ready.
+    tally = model_tally() if model_tally else model_counts(scope, year, years)
+    by_type = tally.by_type
+    models_by_type = []
+    counted = by_type[year].keys() | by_type[year - 1].keys()
+    for model_type in ModelType.objects.filter(pk__in=counted).order_by("order", "name"):
+        value, previous = (by_type[y].get(model_type.pk, 0) for y in (year, year - 1))
+        if value or previous:
+            models_by_type.append(
+                Figure("models", model_type.name, value, previous, str(model_type.pk), _("mô hình"))
+            )
+    models_total = Figure(
+        "models",
+        _("Tổng số mô hình"),
+        sum(f.value for f in models_by_type),
+        sum(f.previous for f in models_by_type),
+    )
+
+    classes = {str(c.pk): c.name for c in EffectivenessClass.objects.order_by("rank")}
+    counts = tally.by_class
+    unit_label = _("mô hình")
+    models_by_class = [
+        Figure("models_class", name, counts[year].get(key, 0), counts[year - 1].get(key, 0), key, unit_label)
+        for key, name in [*classes.items(), (NO_CLASS, _("Chưa đánh giá"))]
+        if counts[year].get(key) or counts[year - 1].get(key)
+    ]
+
     return UnitFigures(
         scope=scope,
         year=year,

@@ -23,6 +23,7 @@ from dashboard.services import (
     default_year,
     figure_rows,
     figure_value,
+    model_counts,
     unit_figures,
 )
 from registry.models import AdministrativeUnit
@@ -93,11 +94,15 @@ def _dashboard(request: HttpRequest, scope: Scope) -> HttpResponse:
 
 def _dashboard_content(request: HttpRequest, scope: Scope, year: int) -> str:
     """The dashboard's body: the figures, the child table and the charts' data, rendered."""
-    # The child table's queries run on a second connection while this one computes the figures.
-    child_rows = alongside(lambda: child_figures(scope, year), whole_country=scope.unit is None)
-    figures = unit_figures(scope, year)
+    # The model tally and the child table run on a second connection while this one computes
+    # the other figures: about half of the work each.
+    alongside_work = alongside(
+        lambda: (model_counts(scope, year, [year, year - 1]), child_figures(scope, year)),
+        whole_country=scope.unit is None,
+    )
+    figures = unit_figures(scope, year, model_tally=lambda: alongside_work()[0])
     attach_urls(list(figures.all_figures()), scope, year)
-    children = child_rows()
+    children = alongside_work()[1]
     charts = {
         "children": {
             "labels": [row.unit.name for row in children],
