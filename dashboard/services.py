@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cached_property, partial
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -852,6 +852,16 @@ def _grouped_by_commune(qs: models.QuerySet, scope: Scope, commune: str, **count
         return {row[0]: dict(zip(names, row, strict=True)) for row in cursor.fetchall()}
 
 
+def _by_child(
+    qs: models.QuerySet, scope: Scope, path_lookup: str, *, per_commune: bool = False, **measures: Any
+) -> dict[str, dict]:
+    """:func:`_grouped`, or for a large table of rows grouped where they are now (``per_commune``,
+    ``path_lookup`` the commune's path) :func:`_grouped_by_commune`."""
+    if per_commune and path_lookup == "commune__path":
+        return _grouped_by_commune(qs, scope, "commune", **measures)
+    return _grouped(qs, scope, path_lookup, **measures)
+
+
 def _living_by_child(
     qs: models.QuerySet, scope: Scope, year: int, *, per_commune: bool = False, **measures: Any
 ) -> dict[str, dict]:
@@ -859,10 +869,8 @@ def _living_by_child(
     merger, under the child they stood in then (``Relocatable.path_on``)."""
     if scope.placing(year):
         qs = qs.annotate(stood_path=qs.model.path_on(scope.as_of(year)))
-        return _grouped(qs, scope, "stood_path", **measures)
-    if per_commune:
-        return _grouped_by_commune(qs, scope, "commune", **measures)
-    return _grouped(qs, scope, "commune__path", **measures)
+        return _by_child(qs, scope, "stood_path", **measures)
+    return _by_child(qs, scope, "commune__path", per_commune=per_commune, **measures)
 
 
 def child_figures(scope: Scope, year: int) -> list[ChildRow]:
@@ -902,16 +910,16 @@ def child_figures(scope: Scope, year: int) -> list[ChildRow]:
     # The subjects of the year; in a year before a merger, placed where they stood that year.
     area_qs, org_qs = area_rows(scope, year), organisation_rows(scope, year)
     path_lookup = "commune__path"
-    grouped: Callable[..., dict[str, dict]] = partial(_grouped_by_commune, commune="commune")
     if scope.placing(year):
         path_lookup = "placed"
-        grouped = partial(_grouped, path_lookup=path_lookup)
         if scope.unit is None:  # the whole country: no path to place under, only the annotation
             area_qs, org_qs = placed(area_qs, year), placed(org_qs, year)
     areas = _grouped(area_qs, scope, path_lookup, areas=Count("*"))
-    orgs = grouped(
+    orgs = _by_child(
         org_qs,
         scope,
+        path_lookup,
+        per_commune=True,
         **{f"org_{k}": Count("pk", filter=Q(org_type__category=k)) for k in OrganisationCategory.values},
     )
     rows = []

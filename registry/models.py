@@ -251,7 +251,6 @@ class EndsOnDay:
             raise ValidationError({self.end_field: str(self.end_conflict)})
 
 
-
 class Relocatable(models.Model):
     """A row that lives on when its commune merges into another (``registry.reform``): it keeps
     the commune it stood in before its last move, so that the years before still count it there.
@@ -275,9 +274,9 @@ class Relocatable(models.Model):
         abstract = True
 
     @staticmethod
-    def moved_after(day: datetime.date, prefix: str = "") -> models.Q:
+    def moved_after(day: datetime.date) -> models.Q:
         """Rows that still stood in their former commune on ``day``."""
-        return models.Q(**{f"{prefix}former_commune__valid_to__gte": day})
+        return models.Q(former_commune__valid_to__gte=day)
 
     @classmethod
     def path_on(cls, day: datetime.date) -> models.Case:
@@ -486,7 +485,6 @@ class SteeringCommittee(EndsOnDay, CommuneScoped):
         set_up = models.Q(**{f"{prefix}decision_date__lte": day})
         serving = models.Q(**{f"{prefix}is_active": True}) | models.Q(**{f"{prefix}ended_on__gt": day})
         return set_up & serving
-
 
 
 # --- Hosted things: forces and models belong to a commune, an area in it, or an organisation in it ---
