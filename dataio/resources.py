@@ -26,6 +26,7 @@ from dataio.widgets import (
     TextWidget,
 )
 from registry.text import fold
+from registry.validators import not_after_today
 
 
 class Col(fields.Field):
@@ -145,7 +146,7 @@ def widget_for(field: models.Field) -> CellWidget:
     if isinstance(field, models.BooleanField):
         return BooleanCellWidget()
     if isinstance(field, models.DateField):
-        return DateCellWidget()
+        return DateCellWidget(past_only=not_after_today in field.validators)
     if isinstance(field, models.IntegerField):
         low, high = None, None
         for validator in field.validators:

@@ -137,7 +137,19 @@ _DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1
 
 
 class DateCellWidget(CellWidget):
+    def __init__(self, *args: Any, past_only: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.past_only = past_only  # the field's rule ``registry.validators.not_after_today``
+
     def parse(self, value: Any) -> datetime.date:
+        day = self._day(value)
+        if self.past_only and day > timezone.localdate():
+            raise CellError(
+                _("Ngày %(day)s chưa đến: hãy kiểm tra lại.") % {"day": day.strftime("%d/%m/%Y")}
+            )
+        return day
+
+    def _day(self, value: Any) -> datetime.date:
         if isinstance(value, datetime.datetime):
             return value.date()
         if isinstance(value, datetime.date):

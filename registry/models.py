@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.scoping import ScopedManager, ScopedQuerySet
 from registry.text import folded, normalize_text
+from registry.validators import not_after_today
 
 PATH_SEP = "/"
 
@@ -230,6 +231,8 @@ class EndsOnDay:
     end_field = ""
     active_lookup: dict = {}  # the lookup that finds active rows: {"is_active": True}
     end_conflict = ""  # the message for an active row given an end day
+    start_field = ""  # the day the row began, if it has one: it cannot end before that
+    end_before_start = ""  # the message for an end day before the start day
 
     @classmethod
     def is_running_values(cls, values: dict) -> bool:
@@ -245,10 +248,19 @@ class EndsOnDay:
         settle_end_day(self.__dict__, active=self.is_running(), field=self.end_field, was_active=was_active)
         super().save(*args, **kwargs)
 
+    @classmethod
+    def end_before_start_values(cls, values: dict) -> bool:
+        """Whether ``values`` end the row before it began (unknown days never do)."""
+        start = values.get(cls.start_field) if cls.start_field else None
+        end = values.get(cls.end_field)
+        return bool(start and end and end < start)
+
     def clean(self) -> None:
         super().clean()
         if self.is_running() and getattr(self, self.end_field):
             raise ValidationError({self.end_field: str(self.end_conflict)})
+        if self.end_before_start_values(self.__dict__):
+            raise ValidationError({self.end_field: str(self.end_before_start)})
 
 
 class Relocatable(models.Model):
@@ -327,14 +339,40 @@ class Closable(EndsOnDay, Relocatable, CommuneScoped):
     end_field = "closed_on"
     active_lookup = {"is_active": True}
     end_conflict = _("Còn tồn tại thì không có ngày ngừng: bỏ chọn ô tình trạng hoặc xóa ngày.")
+    start_field = "opened_on"
+    end_before_start = _("Ngày ngừng phải sau ngày có.")
 
     class Meta:
         abstract = True
 
     def clean(self) -> None:
         super().clean()
-        if self.opened_on and self.closed_on and self.closed_on < self.opened_on:
-            raise ValidationError({"closed_on": gettext("Ngày ngừng phải sau ngày có.")})
+        self._check_move()
+
+    def _check_move(self) -> None:
+        """A place with forces, models, dossiers or commendations stays in its commune: they are
+        that commune's too, and moving the place alone would leave them pointing across communes
+        (and out of its staff's reach)."""
+        if not self.pk or not self.commune_id:
+            return
+        before = type(self)._base_manager.filter(pk=self.pk).values_list("commune_id", flat=True).first()
+        if before in (None, self.commune_id):
+            return
+        attached = sorted(
+            str(relation.related_model._meta.verbose_name)
+            for relation in self._meta.related_objects
+            if getattr(self, relation.get_accessor_name()).exists()
+        )
+        if attached:
+            raise ValidationError(
+                {
+                    "commune": gettext(
+                        "Không chuyển được sang xã/phường khác: còn %(attached)s gắn với nơi này. "
+                        "Hãy chuyển hoặc bỏ liên kết chúng trước."
+                    )
+                    % {"attached": ", ".join(attached)}
+                }
+            )
 
 
 def settle_end_day(values: dict, *, active: bool, field: str, was_active: bool = False) -> None:
@@ -431,7 +469,7 @@ class SteeringCommittee(EndsOnDay, CommuneScoped):
     """Ban chỉ đạo phòng, chống tội phạm, tệ nạn xã hội và xây dựng phong trào toàn dân bảo vệ ANTQ."""
 
     decision_number = models.CharField(_("số quyết định"), max_length=50)
-    decision_date = models.DateField(_("ngày quyết định"))
+    decision_date = models.DateField(_("ngày quyết định"), validators=[not_after_today])
     head_name = models.CharField(_("trưởng ban"), max_length=150)
     head_position = models.CharField(_("chức vụ trưởng ban"), max_length=150, blank=True)
     member_count = models.PositiveSmallIntegerField(_("số thành viên"), validators=[MinValueValidator(1)])
@@ -450,6 +488,8 @@ class SteeringCommittee(EndsOnDay, CommuneScoped):
     end_field = "ended_on"
     active_lookup = {"is_active": True}
     end_conflict = _("Đang hoạt động thì không có ngày hết hoạt động: bỏ chọn ô hoặc xóa ngày.")
+    start_field = "decision_date"
+    end_before_start = _("Ngày hết hoạt động không được trước ngày quyết định.")
 
     class Meta:
         verbose_name = _("ban chỉ đạo")
@@ -477,6 +517,19 @@ class SteeringCommittee(EndsOnDay, CommuneScoped):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:committee_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        listed = sum(1 for line in self.members.splitlines() if line.strip())
+        if self.member_count and listed > self.member_count:
+            raise ValidationError(
+                {
+                    "member_count": gettext(
+                        "Danh sách thành viên có %(listed)s người, nhiều hơn số thành viên đã nhập."
+                    )
+                    % {"listed": listed}
+                }
+            )
 
     @classmethod
     def serving_on(cls, day: datetime.date, prefix: str = "") -> models.Q:
@@ -516,7 +569,6 @@ class Hosted(EndsOnDay, Relocatable, CommuneScoped):
         blank=True,
         help_text=_("Ngày tạm dừng hoặc giải thể; để trống khi đang hoạt động."),
     )
-    start_field = ""  # the subclass's start date: established_on, started_on
     end_field = "stopped_on"
     active_lookup = {"status": "active"}
     end_conflict = _("Đang hoạt động thì không có ngày ngừng: đổi tình trạng hoặc xóa ngày.")
@@ -541,15 +593,15 @@ class Hosted(EndsOnDay, Relocatable, CommuneScoped):
         return started & (models.Q(status=Status.ACTIVE) | models.Q(stopped_on__gt=first))
 
     def clean(self) -> None:
+        # "One host only" is the table's check constraint, with its own message (SINGLE_HOST).
         super().clean()
-        if self.area_id and self.organisation_id:
-            raise ValidationError(
-                gettext("Chỉ chọn một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường.")
-            )
         for field in ("area", "organisation"):
             host = getattr(self, field)
             if host is not None and self.commune_id and host.commune_id != self.commune_id:
                 raise ValidationError({field: gettext("Phải thuộc xã/phường đã chọn.")})
+
+
+SINGLE_HOST = _("Chỉ chọn một nơi: khu dân cư hoặc cơ quan, doanh nghiệp, nhà trường.")
 
 
 class Status(models.TextChoices):
@@ -574,6 +626,7 @@ class ForceUnit(Hosted):
     """A core-force unit (board, team) and its member count; rosters are not kept here."""
 
     start_field = "established_on"
+    end_before_start = _("Ngày ngừng hoạt động không được trước ngày thành lập.")
     name = models.CharField(_("tên"), max_length=200)
     force_type = models.ForeignKey(
         ForceType, verbose_name=_("loại lực lượng"), on_delete=models.PROTECT, related_name="units"
@@ -597,6 +650,7 @@ class ForceUnit(Hosted):
             models.CheckConstraint(
                 condition=~models.Q(area__isnull=False, organisation__isnull=False),
                 name="force_single_host",
+                violation_error_message=SINGLE_HOST,
             ),
         ]
 
@@ -605,6 +659,22 @@ class ForceUnit(Hosted):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:force_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        # A type replaced by a reform (e.g. semi-professional commune police, 1 July 2024) stays
+        # for the units set up while it was in use, not for new ones.
+        last_day = self.force_type.valid_to if self.force_type_id else None
+        if last_day and self.established_on and self.established_on > last_day:
+            raise ValidationError(
+                {
+                    "force_type": gettext(
+                        "Loại lực lượng này chỉ áp dụng đến %(day)s: lực lượng thành lập sau ngày đó "
+                        "thuộc loại khác."
+                    )
+                    % {"day": last_day.strftime("%d/%m/%Y")}
+                }
+            )
 
 
 class ModelType(Catalogue):
@@ -628,6 +698,7 @@ class SecurityModel(Hosted):
     """Mô hình tự quản về ANTT."""
 
     start_field = "started_on"
+    end_before_start = _("Ngày ngừng hoạt động không được trước ngày bắt đầu.")
     name = models.CharField(_("tên mô hình"), max_length=255)
     model_type = models.ForeignKey(
         ModelType, verbose_name=_("loại mô hình"), on_delete=models.PROTECT, related_name="models"
@@ -655,6 +726,7 @@ class SecurityModel(Hosted):
             models.CheckConstraint(
                 condition=~models.Q(area__isnull=False, organisation__isnull=False),
                 name="model_single_host",
+                violation_error_message=SINGLE_HOST,
             ),
         ]
 
@@ -679,7 +751,7 @@ class ModelReview(TimeStamped):
     model = models.ForeignKey(
         SecurityModel, verbose_name=_("mô hình"), on_delete=models.CASCADE, related_name="reviews"
     )
-    reviewed_on = models.DateField(_("ngày đánh giá"))
+    reviewed_on = models.DateField(_("ngày đánh giá"), validators=[not_after_today])
     kind = models.CharField(_("hình thức"), max_length=10, choices=ReviewKind.choices)
     effectiveness = models.ForeignKey(
         EffectivenessClass, verbose_name=_("mức hiệu quả"), on_delete=models.PROTECT, related_name="reviews"
@@ -702,3 +774,14 @@ class ModelReview(TimeStamped):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:model_review_detail", args=[self.pk])
+
+    def clean(self) -> None:
+        super().clean()
+        started = self.model.started_on if self.model_id else None
+        if started and self.reviewed_on and self.reviewed_on < started:
+            raise ValidationError(
+                {
+                    "reviewed_on": gettext("Mô hình bắt đầu từ %(day)s: ngày đánh giá không được trước đó.")
+                    % {"day": started.strftime("%d/%m/%Y")}
+                }
+            )

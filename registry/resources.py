@@ -133,6 +133,8 @@ class EndDayMixin:
         stays_running = all(values.get(name) in (None, value) for name, value in model.active_lookup.items())
         if values.get(model.end_field) and stays_running:
             problems.append((model.end_field, self.end_day_message()))
+        if model.end_before_start_values(values):
+            problems.append((model.end_field, str(model.end_before_start)))
         return problems
 
     def before_insert(self, rows: list[dict[str, Any]]) -> None:
