@@ -28,7 +28,7 @@ from registry.models import (
     SteeringCommittee,
     UnitLevel,
 )
-from registry.text import normalize_text
+from registry.text import name_key, normalize_text
 
 OUT_OF_SCOPE = _("Lựa chọn này không tồn tại hoặc nằm ngoài phạm vi bạn được quản lý.")
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -93,6 +93,23 @@ class ScopedModelForm(forms.ModelForm):
             if field.error_messages.get("required") == forms.Field.default_error_messages["required"]:
                 message = gettext("Hãy chọn %(label)s.") if choice else gettext("Hãy nhập %(label)s.")
                 field.error_messages["required"] = message % {"label": str(field.label).lower()}
+
+    def validate_unique(self) -> None:
+        super().validate_unique()
+        self._check_name_variants()
+
+    def _check_name_variants(self) -> None:
+        """A name differing only in case or spacing from another of the commune is that name
+        retyped (as the imports match rows); the table's constraint catches only exact copies."""
+        name, commune = self.cleaned_data.get("name"), self.cleaned_data.get("commune")
+        message = getattr(self.Meta, "error_messages", {}).get(NON_FIELD_ERRORS, {}).get("unique_together")
+        if not (name and commune and message) or self.non_field_errors():
+            return
+        others = (
+            type(self.instance)._base_manager.filter(commune=commune).exclude(pk=self.instance.pk).values_list("name")
+        )
+        if any(name_key(other) == name_key(name) for (other,) in others):
+            self.add_error(None, message)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean()
