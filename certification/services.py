@@ -552,6 +552,12 @@ def save_dossier(
                 else ""
             )
         )
+    # The meeting assesses the period: held after it began, and already held.
+    if meeting_date and not record.period_start <= meeting_date <= timezone.localdate():
+        raise CertificationError(
+            _("Ngày họp đánh giá phải từ đầu kỳ đánh giá (%(start)s) đến hôm nay.")
+            % {"start": record.period_start.strftime("%d/%m/%Y")}
+        )
     criteria = {c.pk: c for c in criteria_for(record)}
     unknown = set(assessments) - set(criteria)
     if unknown:

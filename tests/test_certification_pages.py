@@ -525,3 +525,15 @@ def test_decision_forms_on_one_page_have_distinct_ids(client, users, pending):
     page = login(client, users.reviewer).get(pending.get_absolute_url()).content.decode()
     ids = re.findall(r'\bid="([^"]+)"', page)
     assert len(ids) == len(set(ids))
+
+
+def test_meeting_date_lies_between_the_periods_start_and_today(users, area):
+    record = services.register(area, YEAR, users.commune_staff)
+    later = datetime.date.today() + datetime.timedelta(days=2)
+    for day in (datetime.date(2020, 1, 1), later):
+        with pytest.raises(services.CertificationError, match=r"kỳ đánh giá \(01/11/2024\) đến hôm nay"):
+            services.save_dossier(
+                record, users.commune_staff, assessments={}, meeting_date=day, submission_number="1"
+            )
+    record.refresh_from_db()
+    assert record.meeting_date is None
