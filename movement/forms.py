@@ -203,6 +203,12 @@ class CampaignResultForm(forms.ModelForm):
         return value
 
 
+class CampaignResultFormSet(StoredRowsFormSet):
+    def get_unique_error_message(self, unique_check: Any) -> str:
+        # Django's message names the field ("metric"), not what the user chose twice.
+        return gettext("Mỗi chỉ số chỉ nhập một lần cho một đợt vận động.")
+
+
 def campaign_result_formset(*args: Any, instance: Campaign, **kwargs: Any) -> forms.BaseInlineFormSet:
     """One row per active metric not yet recorded, with the metric filled in: only values to type."""
     metrics = ResultMetric.objects.filter(is_active=True)
@@ -213,7 +219,7 @@ def campaign_result_formset(*args: Any, instance: Campaign, **kwargs: Any) -> fo
         Campaign,
         CampaignResult,
         form=CampaignResultForm,
-        formset=StoredRowsFormSet,
+        formset=CampaignResultFormSet,
         extra=len(missing),
         can_delete=True,
     )

@@ -30,6 +30,7 @@ from registry.models import (
 )
 from registry.scoping import ScopedManager, ScopedQuerySet
 from registry.text import folded
+from registry.validators import not_after_today
 
 # The movement began in 1962; the upper bound only stops typing slips (20255) that no date can hold.
 YEAR_VALIDATORS = [MinValueValidator(1962), MaxValueValidator(2100)]
@@ -69,7 +70,7 @@ class Plan(NormalizedTextMixin, TimeStamped):
     issuer = models.CharField(
         _("cơ quan ban hành"), max_length=255, blank=True, help_text=_("Ví dụ: Công an tỉnh")
     )
-    issued_on = models.DateField(_("ngày ban hành"))
+    issued_on = models.DateField(_("ngày ban hành"), validators=[not_after_today])
     year_from = models.PositiveSmallIntegerField(_("từ năm"), validators=YEAR_VALIDATORS)
     year_to = models.PositiveSmallIntegerField(_("đến năm"), validators=YEAR_VALIDATORS)
     status = models.CharField(
@@ -113,6 +114,10 @@ class Plan(NormalizedTextMixin, TimeStamped):
     def clean(self) -> None:
         if self.year_from and self.year_to and self.year_to < self.year_from:
             raise ValidationError({"year_to": gettext("Năm kết thúc phải bằng hoặc sau năm bắt đầu.")})
+        # Issued before or during its period (December for next year is usual), never after it.
+        if self.issued_on and self.year_to and self.issued_on.year > self.year_to:
+            message = gettext("Kế hoạch đến năm %(year)s không thể ban hành sau năm đó.")
+            raise ValidationError({"issued_on": message % {"year": self.year_to}})
 
 
 class Comparator(models.TextChoices):
@@ -158,10 +163,16 @@ class PlanTarget(models.Model):
         return f"{self.indicator} {self.get_comparator_display()} {self.value}"
 
     def clean(self) -> None:
-        from movement.indicators import validate_indicator_code
+        from movement.indicators import resolve_indicators, validate_indicator_code
 
         if self.indicator:
             validate_indicator_code(self.indicator)
+        if self.value is not None and self.value < 0:
+            raise ValidationError({"value": gettext("Giá trị mục tiêu không được âm.")})
+        indicator = resolve_indicators([self.indicator]).get(self.indicator) if self.indicator else None
+        if indicator and indicator.unit == "%" and self.value is not None and self.value > 100:
+            message = gettext("Chỉ tiêu tính theo tỷ lệ: giá trị mục tiêu từ 0 đến 100.")
+            raise ValidationError({"value": message})
         if self.year and self.plan_id and not (self.plan.year_from <= self.year <= self.plan.year_to):
             raise ValidationError({"year": gettext("Năm của chỉ tiêu phải nằm trong thời kỳ kế hoạch.")})
 
@@ -244,6 +255,17 @@ class Campaign(NormalizedTextMixin, TimeStamped):
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": gettext("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")})
+        plan = self.plan if self.plan_id else None
+        if plan and self.start_date and not plan.year_from <= self.start_date.year <= plan.year_to:
+            raise ValidationError(
+                {
+                    "plan": gettext(
+                        "Đợt vận động bắt đầu năm %(year)s, ngoài thời kỳ của kế hoạch này "
+                        "(%(first)s đến %(last)s)."
+                    )
+                    % {"year": self.start_date.year, "first": plan.year_from, "last": plan.year_to}
+                }
+            )
 
 
 class CampaignResult(models.Model):
@@ -313,7 +335,7 @@ class Commendation(NormalizedTextMixin, TimeStamped):
     )
     authority = models.CharField(_("cấp quyết định"), max_length=255)
     decision_number = models.CharField(_("số quyết định"), max_length=50)
-    decision_date = models.DateField(_("ngày quyết định"))
+    decision_date = models.DateField(_("ngày quyết định"), validators=[not_after_today])
     year = models.PositiveSmallIntegerField(_("năm"), validators=YEAR_VALIDATORS)
     event = models.CharField(_("sự kiện, phong trào"), max_length=255, blank=True)
     recipient_kind = models.CharField(_("đối tượng"), max_length=20, choices=RecipientKind.choices)
