@@ -31,6 +31,7 @@ class Line:
     label: str
     cells: list[Any]
     url: str | None = None
+    formats: tuple[str, ...] | None = None  # the section's, unless the line reads otherwise
 
 
 @dataclass
@@ -51,7 +52,7 @@ class Section:
             "text": lambda v: v or "",
         }
         return [
-            (line, [formatters[f](v) for f, v in zip(self.formats, line.cells, strict=True)])
+            (line, [formatters[f](v) for f, v in zip(line.formats or self.formats, line.cells, strict=True)])
             for line in self.lines
         ]
 
@@ -77,7 +78,11 @@ def sections(figures: UnitFigures) -> list[Section]:
     committees.lines = [
         _line(figures.committees, _("Xã, phường, thị trấn có Ban chỉ đạo")),
         _line(figures.communes, _("Tổng số xã, phường, thị trấn")),
-        Line(_("Tỷ lệ xã có Ban chỉ đạo (%)"), [figures.committee_rate, None, None, "%"]),
+        Line(
+            _("Tỷ lệ xã có Ban chỉ đạo (%)"),
+            [figures.committee_rate, figures.committee_previous_rate, figures.committee_change, "%"],
+            formats=("rate", "rate", "signed", "text"),
+        ),
     ]
     forces = Section(_("2. Lực lượng nòng cốt"), _("Lực lượng nòng cốt"), headers)
     for pair in [*figures.forces, figures.forces_total]:

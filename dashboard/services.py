@@ -533,6 +533,10 @@ class UnitFigures:
         return Rate.percent(self.committees.value, self.communes.value)
 
     @property
+    def committee_previous_rate(self) -> float | None:
+        return Rate.percent(self.committees.previous, self.communes.previous)
+
+    @property
     def committee_change(self) -> float | None:
         """Change of the share of communes with a committee since last year, in points."""
         return Rate("committees", "", self.committees, self.communes).change
@@ -677,8 +681,13 @@ def unit_figures(
                 Figure("cert_eligible", label, eligible(kind, year), eligible(kind, year - 1), kind),
             )
         )
+    # A past year without one approved dossier in the unit was not kept in the registry: a gap
+    # in the trend, not a 0 % that reads as a collapse. The year shown keeps its 0 % (in progress).
+    kept = {y for (y, _kind), n in approved.items() if n} | {year}
     trend_rates = {
-        kind: [Rate.percent(certified(kind, y), eligible(kind, y)) for y in trend_years]
+        kind: [
+            Rate.percent(certified(kind, y), eligible(kind, y)) if y in kept else None for y in trend_years
+        ]
         for kind in (SubjectKind.RESIDENTIAL_AREA, SubjectKind.COMMUNE, ORGANISATIONS)
     }
 

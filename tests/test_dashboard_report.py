@@ -75,6 +75,7 @@ def test_report_xlsx_has_a_sheet_per_section_with_the_figures(leader_client, tre
     committees = rows("Ban chỉ đạo")
     assert committees["Xã, phường, thị trấn có Ban chỉ đạo"][:3] == (2, 1, 1)
     assert committees["Tổng số xã, phường, thị trấn"][:2] == (3, 3)
+    assert committees["Tỷ lệ xã có Ban chỉ đạo (%)"] == (66.7, 33.3, 33.4, "%")  # change of the shown rates
     cert = rows("Công nhận ANTT")
     assert cert["Khu dân cư"] == (4, 6, 66.7, 50.0, 16.7)
     assert cert["Cơ quan, doanh nghiệp, nhà trường"][:2] == (3, 4)
