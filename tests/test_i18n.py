@@ -85,6 +85,17 @@ def test_django_form_messages_read_naturally_in_vietnamese():
     assert message(forms.CharField(max_length=3), "Thôn") == "Dài quá 3 ký tự (đang có 4 ký tự)."
     assert message(forms.DecimalField(decimal_places=2), "1.234") == "Tối đa 2 chữ số thập phân."
 
+@pytest.mark.django_db
+def test_admin_user_pages_read_in_vietnamese(client, users):
+    client.force_login(users.admin)
+    page = client.post(reverse("admin:accounts_user_add"), {"username": ""}).content.decode()
+    assert "Hãy sửa các lỗi được đánh dấu bên dưới." in page
+    assert "Please correct" not in page
+    page = client.get(reverse("admin:accounts_user_change", args=[users.commune_staff.pk])).content.decode()
+    assert "Mật khẩu không được lưu dạng gốc" in page
+    assert "Raw passwords" not in page and "Reset password" not in page
+
+
 def _untranslated_template_text(path: Path) -> list[str]:
     text = TRANSLATED.sub(" ", path.read_text(encoding="utf-8"))
     return [line.strip() for line in text.splitlines() if VIETNAMESE.search(line)]
