@@ -411,6 +411,19 @@ class ResidentialArea(Closable):
     def get_absolute_url(self) -> str:
         return reverse("registry:area_detail", args=[self.pk])
 
+    MORE_HOUSEHOLDS = _("Số hộ không thể lớn hơn số nhân khẩu: mỗi hộ có ít nhất một người.")
+
+    @staticmethod
+    def more_households_than_people(values: dict) -> bool:
+        """The rule of the form and of the imports: each household counts at least one person."""
+        households, population = values.get("households"), values.get("population")
+        return households is not None and population is not None and households > population
+
+    def clean(self) -> None:
+        super().clean()
+        if self.more_households_than_people(self.__dict__):
+            raise ValidationError({"households": str(self.MORE_HOUSEHOLDS)})
+
 
 class OrganisationCategory(models.TextChoices):
     # The three subject kinds of Circular 124/2021 besides areas and communes: rules depend on them.

@@ -186,6 +186,12 @@ class ResidentialAreaResource(ClosableResource):
     closed_on = col("closed_on", "Ngừng từ ngày")
     active_header = "Đang tồn tại"
 
+    def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        problems = super().validate_row(values)
+        if ResidentialArea.more_households_than_people(values):
+            problems.append(("households", str(ResidentialArea.MORE_HOUSEHOLDS)))
+        return problems
+
     class Meta:
         model = ResidentialArea
         fields = (

@@ -106,7 +106,7 @@ def test_imported_units_get_history_too(tree, users, catalogues):
 
 
 def test_changes_to_scattered_rows_get_one_history_row_each(tree, users, catalogues):
-    rows = [AREA_HEADER, *[["22615", f"Thôn {i}", "Thôn", i, 10] for i in range(1, 6)]]
+    rows = [AREA_HEADER, *[["22615", f"Thôn {i}", "Thôn", i, 1000] for i in range(1, 6)]]
     import_file("areas", csv_bytes(rows), "a.csv", users.admin)
     rows[1][3], rows[3][3], rows[5][3] = 100, 300, 500  # the first, third and fifth rows
     outcome = import_file("areas", csv_bytes(rows), "b.csv", users.admin)

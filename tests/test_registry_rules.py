@@ -211,3 +211,16 @@ def test_a_name_retyped_in_another_case_or_spacing_is_the_same_area(client, tree
     )
     assert response.status_code == 302
     assert ResidentialArea.objects.count() == 2
+
+
+@pytest.mark.usefixtures("fast_passwords")
+def test_an_area_cannot_have_more_households_than_people(client, tree, users, cat):
+    login(client, users.commune_staff)
+    data = {"commune": tree.commune.pk, "name": "Thôn Mới", "kind": cat["kinds"]["Thôn"].pk}
+    response = client.post(reverse("registry:area_create"), {**data, "households": 100, "population": 20})
+    message = "Số hộ không thể lớn hơn số nhân khẩu: mỗi hộ có ít nhất một người."
+    assert response.context["form"].errors["households"] == [message]
+    rows = [["Mã xã", "Tên thôn/tổ dân phố", "Loại khu dân cư", "Số hộ", "Số nhân khẩu"]]
+    rows.append(["22615", "Thôn Mới", "Thôn", 100, 20])
+    assert errors_of(import_file("areas", csv_bytes(rows), "a.csv", users.admin)) == [(2, "Số hộ", message)]
+    assert not ResidentialArea.objects.exists()
