@@ -28,6 +28,11 @@ def normalise(html: str) -> str:
     return re.sub(r">\s+<", "><", re.sub(r"\s+", " ", html)).strip()
 
 
+def without_pager(html: str) -> str:
+    # The pager is ours on purpose: the stock one's words have no Vietnamese (test_qa_ui).
+    return re.sub(r"<nav\b.*?</nav>", "", html, flags=re.DOTALL)
+
+
 def both(table, request) -> tuple[str, str]:
     """The table as our template writes it and as django-tables2's stock template does."""
     ours = table.as_html(request)
@@ -52,7 +57,7 @@ def test_table_rows_match_django_tables2_markup(client, demo_province, url_name,
     with translation.override(language):
         ours, stock = both(table, response.wsgi_request)
     assert "<td" in ours
-    assert normalise(ours) == normalise(stock)
+    assert normalise(without_pager(ours)) == normalise(without_pager(stock))
 
 
 def test_empty_table_says_so(client, demo_province):
