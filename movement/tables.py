@@ -12,11 +12,9 @@ from django.utils.translation import gettext_lazy as _
 from movement.models import Campaign, Commendation, Plan
 from registry.columns import DateColumn
 
-DATE = "d/m/Y"
-
 
 class PlanTable(tables.Table):
-    issued_on = DateColumn(DATE, verbose_name=_("Ngày ban hành"))
+    issued_on = DateColumn(verbose_name=_("Ngày ban hành"))
     number = tables.Column(linkify=True, verbose_name=_("Số, ký hiệu"))
     issuing_unit = tables.Column(verbose_name=_("Đơn vị ban hành"), order_by=("issuing_unit__path",))
     years = tables.Column(verbose_name=_("Thời kỳ"), accessor="year_from", order_by=("year_from", "year_to"))
@@ -41,8 +39,8 @@ class CampaignTable(tables.Table):
     name = tables.Column(linkify=True, verbose_name=_("Tên đợt vận động, sự kiện"))
     place = tables.Column(verbose_name=_("Địa bàn"), order_by=("place__path",))
     plan = tables.Column(verbose_name=_("Theo kế hoạch"), accessor="plan__number")
-    start_date = DateColumn(DATE, verbose_name=_("Từ ngày"))
-    end_date = DateColumn(DATE, verbose_name=_("Đến ngày"))
+    start_date = DateColumn(verbose_name=_("Từ ngày"))
+    end_date = DateColumn(verbose_name=_("Đến ngày"))
 
     class Meta:
         model = Campaign
@@ -53,7 +51,7 @@ class CampaignTable(tables.Table):
 
 class CommendationTable(tables.Table):
     decision_number = tables.Column(linkify=True, verbose_name=_("Số quyết định"))
-    decision_date = DateColumn(DATE, verbose_name=_("Ngày quyết định"))
+    decision_date = DateColumn(verbose_name=_("Ngày quyết định"))
     recipient = tables.Column(
         verbose_name=_("Tập thể, cá nhân"), accessor="recipient_name", orderable=False, empty_values=()
     )

@@ -7,6 +7,7 @@ is a 404 whatever it is. Writes run in one transaction.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ from django.db.models import ProtectedError
 from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import URLPattern, path, reverse
+from django.utils import formats
 from django.utils.translation import gettext
 from django.views.generic import CreateView, DeleteView, DetailView, UpdateView
 from django_filters.views import FilterView
@@ -180,6 +182,8 @@ def display(obj: models.Model, name: str) -> Any:
     value = getattr(obj, name)
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
+    if isinstance(value, datetime.date) and not isinstance(value, datetime.datetime):
+        return formats.date_format(value)  # str() would be ISO
     return "—" if value in (None, "") else value
 
 

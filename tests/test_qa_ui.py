@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from movement.catalogues import seed_catalogues
-from movement.models import Campaign, CampaignKind, CommendationForm, ResultMetric
+from movement.models import Campaign, CampaignKind, CommendationForm, Plan, ResultMetric
+from registry.models import SteeringCommittee
 
 D = datetime.date
 
@@ -27,6 +28,18 @@ def _default_language_afterwards():
 @pytest.fixture
 def movement_catalogues(db) -> None:
     seed_catalogues(ResultMetric, CampaignKind, CommendationForm)
+
+
+def make_plan(unit, number: str = "747/KH-CAT", issued_on: datetime.date | None = None) -> Plan:
+    issued_on = issued_on or D(2023, 2, 15)
+    return Plan.objects.create(
+        number=number,
+        title="Huy động toàn dân",
+        issuing_unit=unit,
+        issued_on=issued_on,
+        year_from=issued_on.year,
+        year_to=issued_on.year + 2,
+    )
 
 
 # --- Pager ---------------------------------------------------------------------------------------
@@ -53,3 +66,32 @@ def test_list_pager_speaks_the_readers_language(client, tree, users, movement_ca
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     text = visible_text(client.get(url).content.decode())
     assert "« Previous page" in text and "Next page »" in text
+
+
+# --- Dates ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_dates_read_day_month_year_on_every_page_in_both_languages(client, tree, users, movement_catalogues):
+    committee = SteeringCommittee.objects.create(
+        commune=tree.commune,
+        decision_number="15/QĐ-UBND",
+        decision_date=D(2024, 3, 1),
+        head_name="Nguyễn Đức Thắng",
+        member_count=9,
+    )
+    plan = make_plan(tree.province, issued_on=D(2024, 3, 1))
+    client.force_login(users.province_staff)
+    pages = [
+        reverse("registry:committee_list"),
+        committee.get_absolute_url(),  # its fields and its history
+        reverse("movement:plan_list"),
+        plan.get_absolute_url(),
+    ]
+    for language in ("vi", "en"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for url in pages:
+            html = client.get(url).content.decode()
+            assert "01/03/2024" in html, (language, url)
+            for other in ("2024-03-01", "01-03-2024", "03/01/2024", "tháng 3", "March 1"):
+                assert other not in html, (language, url, other)
