@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
 
 TYPE_LABELS = {
@@ -86,7 +86,10 @@ def _display(f: models.Field, value: Any, labels: dict[tuple[type, Any], str]) -
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return gettext("Có") if value else gettext("Không")
-    if isinstance(value, (datetime.date, datetime.datetime)):
+    if isinstance(value, datetime.datetime):
+        # Stored in UTC: shown in the server's time zone, as every other time on the pages.
+        return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
+    if isinstance(value, datetime.date):
         return formats.localize(value)
     return str(value)
 

@@ -377,7 +377,12 @@ class Commendation(NormalizedTextMixin, TimeStamped):
     reason = models.TextField(_("lý do khen thưởng"), blank=True)
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thu hồi"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     revoke_reason = models.TextField(_("lý do thu hồi"), blank=True)
     recipient_search = models.GeneratedField(

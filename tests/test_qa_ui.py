@@ -9,10 +9,10 @@ import re
 import pytest
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from movement.catalogues import seed_catalogues
-from movement.models import Campaign, CampaignKind, CommendationForm, Plan, ResultMetric
+from movement.models import Campaign, CampaignKind, Commendation, CommendationForm, Plan, ResultMetric
 from registry.models import SteeringCommittee
 
 D = datetime.date
@@ -28,6 +28,19 @@ def _default_language_afterwards():
 @pytest.fixture
 def movement_catalogues(db) -> None:
     seed_catalogues(ResultMetric, CampaignKind, CommendationForm)
+
+
+def make_commendation(unit, decision_number: str, name: str = "Tổ bảo vệ ANTT thôn 1") -> Commendation:
+    return Commendation.objects.create(
+        form=CommendationForm.objects.get(name="Giấy khen của Giám đốc Công an tỉnh"),
+        authority="Giám đốc Công an tỉnh",
+        decision_number=decision_number,
+        decision_date=D(2025, 8, 15),
+        year=2025,
+        recipient_kind="collective",
+        unit=unit,
+        recipient_name=name,
+    )
 
 
 def make_plan(unit, number: str = "747/KH-CAT", issued_on: datetime.date | None = None) -> Plan:
@@ -95,3 +108,28 @@ def test_dates_read_day_month_year_on_every_page_in_both_languages(client, tree,
             assert "01/03/2024" in html, (language, url)
             for other in ("2024-03-01", "01-03-2024", "03/01/2024", "tháng 3", "March 1"):
                 assert other not in html, (language, url, other)
+
+
+# --- History -------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_history_of_a_revocation_shows_local_time_and_vietnamese_labels(
+    client, tree, users, movement_catalogues
+):
+    commendation = make_commendation(tree.commune, "12/QĐ-CAT")
+    client.force_login(users.province_staff)
+    client.post(reverse("movement:commendation_revoke", args=[commendation.pk]), {"reason": "Hồ sơ sai."})
+    commendation.refresh_from_db()
+    local = timezone.localtime(commendation.revoked_at).strftime("%d/%m/%Y %H:%M")
+    utc = commendation.revoked_at.astimezone(datetime.UTC).strftime("%H:%M")
+
+    history = client.get(commendation.get_absolute_url()).context["history"]
+    changes = {change.label: change.new for change in history[0].changes}
+    assert changes["thu hồi lúc"] == local
+    assert changes["người thu hồi"] == "tinh"
+    assert utc not in changes["thu hồi lúc"]
+
+    html = client.get(commendation.get_absolute_url()).content.decode()
+    assert "Người thu hồi:" in html
+    assert "Revoked by" not in html
