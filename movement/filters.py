@@ -21,7 +21,7 @@ from movement.models import (
     RecipientKind,
 )
 from registry.models import AdministrativeUnit
-from registry.text import fold
+from registry.text import fold, folded
 
 
 def _visible_units(request: HttpRequest | None) -> QuerySet[AdministrativeUnit]:
@@ -56,7 +56,7 @@ def _date(label: Any, lookup: str) -> django_filters.DateFilter:
 
 
 class PlanFilter(django_filters.FilterSet):
-    q = django_filters.CharFilter(label=_("Tìm (số, trích yếu)"), method="search")
+    q = django_filters.CharFilter(label=_("Tìm (số, trích yếu, đơn vị ban hành)"), method="search")
     status = django_filters.ChoiceFilter(
         label=_("Tình trạng"), choices=PlanStatus.choices
     )
@@ -68,8 +68,13 @@ class PlanFilter(django_filters.FilterSet):
         fields = ["q", "status", "year", "unit"]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        folded = fold(value)
-        return qs.filter(Q(title_search__contains=folded) | Q(number__icontains=value.strip()))
+        # Document numbers are folded on the fly ("QD" finds "QĐ"), as in the registry's lists.
+        text = fold(value)
+        return qs.annotate(number_folded=folded("number")).filter(
+            Q(title_search__contains=text)
+            | Q(number_folded__contains=text)
+            | Q(issuing_unit__name_search__contains=text)
+        )
 
     def covers_year(self, qs: QuerySet, name: str, value: Any) -> QuerySet:
         return qs.filter(year_from__lte=value, year_to__gte=value)
@@ -91,8 +96,8 @@ class CampaignFilter(django_filters.FilterSet):
         fields = ["q", "kind", "plan", "unit", "date_from", "date_to"]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        folded = fold(value)
-        return qs.filter(Q(name_search__contains=folded) | Q(organisers__icontains=value.strip()))
+        text = fold(value)
+        return qs.filter(Q(name_search__contains=text) | Q(organisers__icontains=value.strip()))
 
 
 class CommendationFilter(django_filters.FilterSet):
@@ -114,13 +119,13 @@ class CommendationFilter(django_filters.FilterSet):
         fields = ["q", "form", "year", "recipient_kind", "status", "unit"]
 
     def search(self, qs: QuerySet, name: str, value: str) -> QuerySet:
-        folded = fold(value)
-        return qs.filter(
-            Q(recipient_search__contains=folded)
-            | Q(security_model__name_search__contains=folded)
-            | Q(force_unit__name_search__contains=folded)
-            | Q(organisation__name_search__contains=folded)
-            | Q(decision_number__icontains=value.strip())
+        text = fold(value)
+        return qs.annotate(decision_number_folded=folded("decision_number")).filter(
+            Q(recipient_search__contains=text)
+            | Q(security_model__name_search__contains=text)
+            | Q(force_unit__name_search__contains=text)
+            | Q(organisation__name_search__contains=text)
+            | Q(decision_number_folded__contains=text)
         )
 
     def by_status(self, qs: QuerySet, name: str, value: str) -> QuerySet:

@@ -133,3 +133,42 @@ def test_history_of_a_revocation_shows_local_time_and_vietnamese_labels(
     html = client.get(commendation.get_absolute_url()).content.decode()
     assert "Người thu hồi:" in html
     assert "Revoked by" not in html
+
+
+# --- Search --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_commendation_search_ignores_diacritics_of_decision_numbers(client, tree, users, movement_catalogues):
+    make_commendation(tree.commune, "1046/QĐ-BCA", "Tổ tuần tra thôn 1")
+    make_commendation(tree.commune, "1046/QĐ-BCA", "Tổ tuần tra thôn 2")
+    make_commendation(tree.commune, "77/KH-CAT", "Tổ tuần tra thôn 3")
+    make_commendation(tree.other_province, "1046/QĐ-BCA", "Tổ tuần tra Ninh Thuận")
+    client.force_login(users.province_staff)
+
+    def found(q: str) -> list[str]:
+        table = client.get(reverse("movement:commendation_list"), {"q": q}).context["table"]
+        return sorted(c.recipient_name for c in table.data.data)
+
+    both = ["Tổ tuần tra thôn 1", "Tổ tuần tra thôn 2"]
+    assert found("1046/QĐ-BCA") == both
+    assert found("1046/QD-BCA") == both
+    assert found("qd") == both  # never the other province's
+    assert found("thon 3") == ["Tổ tuần tra thôn 3"]
+
+
+@pytest.mark.django_db
+def test_plan_search_finds_the_issuing_unit_by_its_name(client, tree, users):
+    make_plan(tree.province, "747/KH-CAT")
+    make_plan(tree.commune, "15/KH-CAX")
+    make_plan(tree.other_province, "9/KH-CAT")
+    client.force_login(users.province_staff)
+
+    def found(q: str) -> list[str]:
+        table = client.get(reverse("movement:plan_list"), {"q": q}).context["table"]
+        return sorted(p.number for p in table.data.data)
+
+    assert found("khanh hoa") == ["747/KH-CAT"]
+    assert found("Khánh Bình") == ["15/KH-CAX"]
+    assert found("ninh thuan") == []  # another province's plan stays out of sight
+    assert found("kh-cat") == ["747/KH-CAT"]
