@@ -71,6 +71,14 @@ def _units(user: User, keep_pk: int | None = None) -> Any:
     return AdministrativeUnit.objects.editable_by(user).filter(in_force | Q(pk=keep_pk)).order_by("path")
 
 
+def _choose_only_unit(form: forms.ModelForm, name: str) -> None:
+    """Commune staff have exactly one unit to choose: choose it for them on a new row."""
+    if form.instance.pk is None and not form.initial.get(name):
+        units = list(form.fields[name].queryset[:2])
+        if len(units) == 1:
+            form.initial[name] = units[0].pk
+
+
 class NoFormTagHelper(FormHelper):
     # Parent form and formsets share one <form> element in the templates.
     form_tag = False
@@ -92,6 +100,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuing_unit"].queryset = _units(user, self.instance.issuing_unit_id)
+        _choose_only_unit(self, "issuing_unit")
         _translate_choices(self.fields["status"])
         self.helper = NoFormTagHelper()
 
@@ -180,6 +189,7 @@ class CampaignForm(forms.ModelForm):
         # Plans issued above the user's unit may be chosen: a commune carries out the province's plan.
         self.fields["plan"].queryset = Plan.objects.visible_to(user).order_by("-issued_on")
         self.fields["place"].queryset = _units(user, self.instance.place_id)
+        _choose_only_unit(self, "place")
         self.helper = NoFormTagHelper()
 
 
@@ -272,6 +282,7 @@ class CommendationEditForm(forms.ModelForm):
         self.fields["form"].queryset = CommendationForm.objects.filter(is_active=True)
         self.fields["unit"].queryset = _units(user, self.instance.unit_id)
         self.fields["unit"].required = False
+        _choose_only_unit(self, "unit")
         _translate_choices(self.fields["recipient_kind"])
         for name, model in (
             ("security_model", SecurityModel),

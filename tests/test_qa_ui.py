@@ -172,3 +172,25 @@ def test_plan_search_finds_the_issuing_unit_by_its_name(client, tree, users):
     assert found("Khánh Bình") == ["15/KH-CAX"]
     assert found("ninh thuan") == []  # another province's plan stays out of sight
     assert found("kh-cat") == ["747/KH-CAT"]
+
+
+# --- Forms ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url_name", "field"),
+    [
+        ("movement:plan_create", "issuing_unit"),
+        ("movement:campaign_create", "place"),
+        ("movement:commendation_create", "unit"),
+    ],
+)
+def test_commune_staff_find_their_only_unit_chosen(client, tree, users, movement_catalogues, url_name, field):
+    client.force_login(users.commune_staff)
+    form = client.get(reverse(url_name)).context["form"]
+    assert form[field].value() == tree.commune.pk
+    assert re.search(rf'<option value="{tree.commune.pk}"[^>]* selected', str(form[field]))
+
+    client.force_login(users.province_staff)
+    assert client.get(reverse(url_name)).context["form"][field].value() is None
