@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 from movement.catalogues import seed_catalogues
 from movement.models import Campaign, CampaignKind, Commendation, CommendationForm, Plan, ResultMetric
 from registry.models import SteeringCommittee
+from tests.conftest import browser_login
 
 D = datetime.date
 
@@ -194,3 +195,26 @@ def test_commune_staff_find_their_only_unit_chosen(client, tree, users, movement
 
     client.force_login(users.province_staff)
     assert client.get(reverse(url_name)).context["form"][field].value() is None
+
+
+# --- Menu bar ------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_menu_bar_stays_one_line_on_desktop_widths(page, users):
+    for user in (users.province_staff, users.admin):
+        user.first_name, user.last_name = "Tỉnh", "Nguyễn Văn"  # a real name's length
+        user.save()
+    for username in ("tinh", "admin"):
+        browser_login(page, username)
+        for language in ("vi", "en"):
+            page.context.add_cookies(
+                [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": page.live_server_url}]
+            )
+            for width in (1024, 1200, 1366, 1920):
+                page.set_viewport_size({"width": width, "height": 800})
+                page.goto(f"{page.live_server_url}/")
+                height = page.locator("nav.navbar").bounding_box()["height"]
+                assert height < 60, (username, language, width, height)
+        page.context.clear_cookies()
