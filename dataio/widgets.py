@@ -47,6 +47,19 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+SHOWN_MAX = 40
+
+
+def shown(value: Any) -> str:
+    """A cell as a message quotes it: as typed, and short. A spreadsheet's 1e308 is shown as
+    such, not as its 309 digits; any other text past ``SHOWN_MAX`` characters is cut with "…"."""
+    if isinstance(value, float) and value.is_integer() and abs(value) >= 1e15:
+        text = f"{value:g}"
+    else:
+        text = cell_text(value)
+    return text if len(text) <= SHOWN_MAX else text[: SHOWN_MAX - 1] + "…"
+
+
 class CellWidget(widgets.Widget):
     """Base: text in, text out."""
 
@@ -107,7 +120,7 @@ class IntegerWidget(CellWidget):
             number = value
         elif isinstance(value, float):
             if not value.is_integer():
-                raise CellError(_("'%(value)s' không phải là số nguyên.") % {"value": value})
+                raise CellError(_("'%(value)s' không phải là số nguyên.") % {"value": shown(value)})
             number = int(value)
         else:
             text = str(value).strip()
@@ -116,16 +129,16 @@ class IntegerWidget(CellWidget):
             try:
                 number = int(text)
             except ValueError:
-                raise CellError(_("'%(value)s' không phải là số nguyên.") % {"value": text}) from None
+                raise CellError(_("'%(value)s' không phải là số nguyên.") % {"value": shown(text)}) from None
         if self.min_value is not None and number < self.min_value:
             raise CellError(
                 _("Phải lớn hơn hoặc bằng %(limit)s (đang là %(value)s).")
-                % {"limit": self.min_value, "value": number}
+                % {"limit": self.min_value, "value": shown(value)}
             )
         if self.max_value is not None and number > self.max_value:
             raise CellError(
                 _("Phải nhỏ hơn hoặc bằng %(limit)s (đang là %(value)s).")
-                % {"limit": self.max_value, "value": number}
+                % {"limit": self.max_value, "value": shown(value)}
             )
         return number
 
@@ -166,7 +179,7 @@ class DateCellWidget(CellWidget):
                 pass
         raise CellError(
             _("'%(value)s' không phải là ngày hợp lệ (dạng ngày/tháng/năm, ví dụ 15/03/2024).")
-            % {"value": text}
+            % {"value": shown(text)}
         )
 
     def format(self, value: Any) -> Any:
@@ -195,7 +208,7 @@ class BooleanCellWidget(CellWidget):
             return True
         if key in _FALSE:
             return False
-        raise CellError(_("'%(value)s' không hợp lệ: ghi 'Có' hoặc 'Không'.") % {"value": cell_text(value)})
+        raise CellError(_("'%(value)s' không hợp lệ: ghi 'Có' hoặc 'Không'.") % {"value": shown(value)})
 
     def format(self, value: Any) -> str:
         return "" if value is None else ("Có" if value else "Không")
@@ -221,7 +234,7 @@ class ChoiceWidget(CellWidget):
             allowed = ", ".join(f"'{label}'" for label in self.labels.values())
             raise CellError(
                 _("'%(value)s' không hợp lệ; chọn một trong: %(allowed)s.")
-                % {"value": text, "allowed": allowed}
+                % {"value": shown(text), "allowed": allowed}
             ) from None
 
     def format(self, value: Any) -> str:
@@ -286,9 +299,9 @@ def parse_unit_code(value: Any, level: str | None = None) -> str:
         value = str(value).zfill(width)
     code = cell_text(value)
     if level == "commune" and not (code.isdigit() and len(code) == 5):
-        raise CellError(_("Mã xã '%(code)s' không hợp lệ: mã xã có 5 chữ số.") % {"code": code})
+        raise CellError(_("Mã xã '%(code)s' không hợp lệ: mã xã có 5 chữ số.") % {"code": shown(code)})
     if not code.isdigit() or len(code) not in (2, 3, 5):
-        raise CellError(_("Mã đơn vị '%(code)s' không hợp lệ (2, 3 hoặc 5 chữ số).") % {"code": code})
+        raise CellError(_("Mã đơn vị '%(code)s' không hợp lệ (2, 3 hoặc 5 chữ số).") % {"code": shown(code)})
     return code
 
 

@@ -243,3 +243,19 @@ def test_a_database_constraint_broken_by_the_file_saves_nothing(tree, users, cat
     )
     assert outcome.log.status == "failed"
     assert not SteeringCommittee.objects.exists()
+
+
+def test_a_huge_number_is_quoted_as_typed_not_as_its_hundreds_of_digits(tree, users, catalogues):
+    rows = [
+        AREA_HEADER,
+        ["22615", "Thôn 1", "Thôn", 1, 1e308],
+        ["22615", "Thôn 2", "Thôn", 1, 1e30],
+        ["22615", "Thôn 3", "Thôn", 1, "9" * 400],
+    ]
+    outcome = import_file("areas", xlsx_bytes(rows), "so.xlsx", users.admin)
+    assert errors_of(outcome) == [
+        (2, "Số nhân khẩu", "Phải nhỏ hơn hoặc bằng 2147483647 (đang là 1e+308)."),
+        (3, "Số nhân khẩu", "Phải nhỏ hơn hoặc bằng 2147483647 (đang là 1e+30)."),
+        (4, "Số nhân khẩu", f"Phải nhỏ hơn hoặc bằng 2147483647 (đang là {'9' * 39}…)."),
+    ]
+    assert not ResidentialArea.objects.exists()
