@@ -10,6 +10,8 @@ from __future__ import annotations
 import decimal
 from typing import Any
 
+from django.db import models
+from django.utils.formats import get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, gettext_noop
 
@@ -22,6 +24,7 @@ from dataio.widgets import (
     TextWidget,
     UnitCodeWidget,
     cell_text,
+    shown,
 )
 from movement.models import (
     COMMENDATION_KEY,
@@ -88,7 +91,16 @@ class PlanResource(EntityResource):
 
 
 class MetricWidget(CellWidget):
-    """A result figure: a number ≥ 0, at most two decimals; "1.234" and "1,5" read as people write them."""
+    """A result figure: a number ≥ 0, at most two decimals; "1.234" and "1,5" read as people write them.
+
+    The bounds are the column's (``max_digits``, ``decimal_places``): a figure beyond them is the
+    cell's error here, not an overflow in the write.
+    """
+
+    def __init__(self, field: models.DecimalField) -> None:
+        super().__init__()
+        self.step = decimal.Decimal(1).scaleb(-field.decimal_places)  # 0.01
+        self.limit = decimal.Decimal(10) ** (field.max_digits - field.decimal_places) - self.step
 
     def parse(self, value: Any) -> decimal.Decimal:
         if isinstance(value, bool):
@@ -103,14 +115,22 @@ class MetricWidget(CellWidget):
             try:
                 number = decimal.Decimal(text)
             except decimal.InvalidOperation:
-                raise CellError(_("'%(value)s' không phải là số.") % {"value": cell_text(value)}) from None
+                raise CellError(_("'%(value)s' không phải là số.") % {"value": shown(value)}) from None
         if not number.is_finite() or number < 0:
             raise CellError(_("Phải là một số không âm."))
-        if number != number.quantize(decimal.Decimal("0.01")):
+        # Before quantize: rounding a figure of 29 digits to cents overflows the decimal context.
+        if number > self.limit:
+            raise CellError(
+                _("Phải nhỏ hơn hoặc bằng %(limit)s (đang là %(value)s).")
+                % {"limit": self._limit_text(), "value": shown(value)}
+            )
+        if number != number.quantize(self.step):
             raise CellError(_("Tối đa hai chữ số thập phân."))
-        if number >= decimal.Decimal("1e12"):
-            raise CellError(_("Số quá lớn."))
-        return number.quantize(decimal.Decimal("0.01"))
+        return number.quantize(self.step)
+
+    def _limit_text(self) -> str:
+        whole, _dot, cents = str(self.limit).partition(".")
+        return f"{whole}{get_format('DECIMAL_SEPARATOR')}{cents}"
 
     def format(self, value: Any) -> Any:
         if value is None:
@@ -178,7 +198,7 @@ class CampaignResource(EntityResource):
 
     @classmethod
     def extra_columns(cls) -> list[Column]:
-        widget = MetricWidget()
+        widget = MetricWidget(CampaignResult._meta.get_field("value"))
         taken = {name for column in columns_of(cls) for name in column.headers()}
         return [
             # The English name of a metric column is the metric's code (e.g. "guns").

@@ -108,6 +108,30 @@ def test_campaign_rows_are_checked(tree, users, movement_catalogues):
     assert not Campaign.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("to_bytes", "name", "figure", "as_typed"),
+    [
+        (xlsx_bytes, "dvd.xlsx", 10**30, "1e+30"),
+        (csv_bytes, "dvd.csv", "99999999999999999999999999999", "99999999999999999999999999999"),
+        (csv_bytes, "dvd.csv", "1000000000000", "1000000000000"),
+    ],
+)
+def test_a_result_figure_too_large_for_its_column_is_a_cell_error_and_nothing_is_written(
+    tree, users, movement_catalogues, to_bytes, name, figure, as_typed
+):
+    rows = [
+        [*CAMPAIGN_HEADER, "Số buổi tuyên truyền"],
+        ["22615", "A", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", figure],
+        ["22615", "B", "Ngày hội toàn dân bảo vệ ANTQ", "19/08/2024", "19/08/2024", "999999999999,99"],
+    ]
+    outcome = import_file("campaigns", to_bytes(rows), name, users.admin)
+    assert errors_of(outcome) == [
+        (2, "Số buổi tuyên truyền", f"Phải nhỏ hơn hoặc bằng 999999999999,99 (đang là {as_typed}).")
+    ]
+    assert outcome.log.status == "invalid"
+    assert not Campaign.objects.exists() and not CampaignResult.objects.exists()
+
+
 def test_campaign_row_errors_are_in_the_users_language(tree, users, movement_catalogues):
     rows = [
         [*CAMPAIGN_HEADER, "Số buổi tuyên truyền"],
