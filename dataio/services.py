@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING
@@ -23,6 +24,8 @@ from dataio.resources import EntityResource, header_matcher
 
 if TYPE_CHECKING:
     from accounts.models import User
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -73,7 +76,22 @@ def run_import(
         dry_run=dry_run,
     )
     with _log_lock(log):
-        return _run(resource_class, data, filename, user, log, dry_run=dry_run, size=size)
+        try:
+            return _run(resource_class, data, filename, user, log, dry_run=dry_run, size=size)
+        except Exception:
+            # A fault of ours, not of the file. The planning and the write each ran in their own
+            # transaction, rolled back by now, so the log (written outside them) can say so
+            # instead of staying "running", and the user gets a message, not an error page.
+            logger.exception("Import #%s (%s) stopped by an unexpected error", log.pk, log.entity)
+            outcome = ImportOutcome(
+                log,
+                failed=_(
+                    "Lỗi ngoài dự kiến khi xử lý tệp; không có thay đổi nào được lưu. Lỗi đã được "
+                    "ghi lại (lần nhập #%(log)s) để bộ phận kỹ thuật kiểm tra."
+                )
+                % {"log": log.pk},
+            )
+            return _finish(outcome, ImportLog.Status.FAILED)
 
 
 def _run(
@@ -94,7 +112,10 @@ def _run(
         return _finish(outcome, ImportLog.Status.REFUSED)
     log.file_format = table.format
     if dry_run:
-        plan = outcome.plan = make_plan(resource_class, table, user)
+        # Read-only, but in a transaction of its own all the same: a failed query cannot leave a
+        # caller's transaction unusable for the log's last word.
+        with transaction.atomic():
+            plan = outcome.plan = make_plan(resource_class, table, user)
         return _finish(outcome, ImportLog.Status.OK if plan.ok else ImportLog.Status.INVALID)
     try:
         with transaction.atomic():

@@ -163,3 +163,24 @@ def test_an_import_that_waits_too_long_for_another_one_saves_nothing(
     assert not ResidentialArea.objects.exists()
     # With the other import done, the same file goes through.
     assert import_file("areas", data, "a.csv", users.admin).ok
+
+
+def test_an_unexpected_error_in_the_write_fails_the_log_and_saves_nothing(
+    tree, users, catalogues, monkeypatch
+):
+    from registry.resources import ResidentialAreaResource
+
+    def broken(self, rows, history, cursor):
+        raise RuntimeError("a bug, after the rows were copied in")
+
+    monkeypatch.setattr(ResidentialAreaResource, "after_write", broken)
+    data = csv_bytes([AREA_HEADER, ["22615", "Thôn 1", "Thôn", 1, 1]])
+    outcome = import_file("areas", data, "a.csv", users.admin)
+    assert not outcome.ok
+    assert outcome.failed.startswith("Lỗi ngoài dự kiến khi xử lý tệp; không có thay đổi nào được lưu.")
+    assert not ResidentialArea.objects.exists()
+    # The log's update outlived the rollback of the write: it is no longer "running".
+    log = ImportLog.objects.get()
+    assert (log.status, log.message) == ("failed", outcome.failed)
+    assert log.finished_at is not None
+    assert not _log_lock_held(log.pk)

@@ -201,3 +201,23 @@ def test_a_file_name_with_control_characters_is_stored_cleaned(users):
         get_resource("areas"), io.BytesIO(data), "khu\x00dan\x07cu.csv", users.admin, dry_run=True
     )
     assert ImportLog.objects.get(pk=outcome.log.pk).file_name == "khudancu.csv"
+
+
+def test_an_unexpected_error_in_the_preview_is_a_message_and_a_failed_log(
+    client, tree, users, catalogues, monkeypatch
+):
+    from dataio import services
+
+    def broken(*args, **kwargs):
+        raise ArithmeticError("a bug")
+
+    monkeypatch.setattr(services, "make_plan", broken)
+    _login(client, users.admin)
+    data = csv_bytes([AREA_HEADER, ["22615", "Thôn 1", "Thôn", 1, 1]])
+    response = client.post(
+        reverse("dataio:index"), {"entity": "areas", "file": SimpleUploadedFile("a.csv", data)}
+    )
+    assert response.status_code == 422
+    assert "Lỗi ngoài dự kiến khi xử lý tệp" in response.content.decode()
+    assert "Xác nhận nhập" not in response.content.decode()
+    assert ImportLog.objects.get().status == ImportLog.Status.FAILED
