@@ -148,7 +148,7 @@ class CampaignResource(EntityResource):
     sample = {
         "place": "22615",
         "name": "Ngày hội toàn dân bảo vệ ANTQ năm 2024",
-        "kind": "Ngày hội toàn dân bảo vệ ANTQ",
+        "kind": "Ngày hội Toàn dân bảo vệ ANTQ (19/8)",
         "start_date": "19/08/2024",
         "end_date": "19/08/2024",
         "organisers": "Công an xã Khánh Bình",

@@ -212,7 +212,7 @@ class OrganisationResource(ClosableResource):
     sample = {
         "commune": "22615",
         "name": "Trường THCS Khánh Bình",
-        "org_type": "Trường trung học cơ sở",
+        "org_type": "Trường trung học cơ sở, trung học phổ thông",
         "address": "Thôn Ba Cẩm",
         "staff_count": 35,
     }

@@ -221,3 +221,28 @@ def test_an_unexpected_error_in_the_preview_is_a_message_and_a_failed_log(
     assert "Lỗi ngoài dự kiến khi xử lý tệp" in response.content.decode()
     assert "Xác nhận nhập" not in response.content.decode()
     assert ImportLog.objects.get().status == ImportLog.Status.FAILED
+
+
+def test_every_templates_example_row_imports_against_the_seeded_catalogues(client, tree, users):
+    # The catalogues as a new installation has them (data migrations, the demo's registry lists),
+    # re-seeded here since a transactional test elsewhere may have emptied the tables.
+    from movement.catalogues import seed_catalogues
+    from movement.models import CampaignKind, CommendationForm
+    from registry.demo import load_catalogues
+
+    seed_catalogues(ResultMetric, CampaignKind, CommendationForm)
+    load_catalogues()
+    _login(client, users.admin)
+    # In the order of ENTITIES: a later example names an earlier one's row (the area, the model).
+    for entity in ENTITIES:
+        response = client.get(reverse("dataio:template", args=[entity]))
+        guide = load_workbook(io.BytesIO(response.content)).worksheets[1]
+        examples = [(row[0], row[3]) for row in guide.iter_rows(min_row=2, values_only=True) if row[3]]
+        data = csv_bytes([[header for header, _ in examples], [value for _, value in examples]])
+        response = client.post(
+            reverse("dataio:index"), {"entity": entity, "file": SimpleUploadedFile(f"{entity}.csv", data)}
+        )
+        outcome = response.context["outcome"]
+        assert outcome.ok, (entity, outcome.message, [(i.column, i.message) for i in outcome.plan.errors])
+        if response.context["token"]:
+            client.post(reverse("dataio:confirm"), {"token": response.context["token"]})
