@@ -234,4 +234,7 @@ def read_table(
     header_row, header, rows = _collect(reader(data), settings.IMPORT_MAX_ROWS, is_header)
     if not header:
         raise FileRefused(_("Tệp không có dòng tiêu đề (tên cột) nào."))
+    if not rows:
+        # Nothing to import is not a success with nothing changed: likely the wrong sheet or file.
+        raise FileRefused(_("Tệp không có dòng dữ liệu nào (chỉ có dòng tiêu đề)."))
     return Table(fmt, ["" if h is None else str(h) for h in header], header_row, rows)

@@ -259,3 +259,17 @@ def test_a_huge_number_is_quoted_as_typed_not_as_its_hundreds_of_digits(tree, us
         (4, "Số nhân khẩu", f"Phải nhỏ hơn hoặc bằng 2147483647 (đang là {'9' * 39}…)."),
     ]
     assert not ResidentialArea.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("data", "name"),
+    [
+        (xlsx_bytes([AREA_HEADER]), "tieu-de.xlsx"),
+        (csv_bytes([["Danh sách khu dân cư"], AREA_HEADER, [], []]), "tieu-de.csv"),
+    ],
+)
+def test_a_file_with_only_its_header_is_refused_not_a_success(tree, users, catalogues, data, name):
+    outcome = import_file("areas", data, name, users.admin, dry_run=True)
+    assert not outcome.ok
+    assert outcome.message == "Tệp không có dòng dữ liệu nào (chỉ có dòng tiêu đề)."
+    assert outcome.log.status == "refused"
