@@ -23,12 +23,25 @@ class ImportLinksMixin:
         return super().changelist_view(request, {**extra, **(extra_context or {})})
 
 
+class EntityFilter(admin.SimpleListFilter):
+    """The kinds of data by their names, not their URL slugs."""
+
+    title = ImportLog._meta.get_field("entity").verbose_name
+    parameter_name = "entity"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return [(slug, _(resource.label)) for slug, resource in all_entities()]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(entity=self.value()) if self.value() else queryset
+
+
 @admin.register(ImportLog)
 class ImportLogAdmin(admin.ModelAdmin):
     list_display = (
         "started_at",
         "user",
-        "entity",
+        "entity_label",
         "file_name",
         "file_format",
         "dry_run",
@@ -38,10 +51,14 @@ class ImportLogAdmin(admin.ModelAdmin):
         "unchanged_count",
         "error_count",
     )
-    list_filter = ("status", "dry_run", "entity")
+    list_filter = ("status", "dry_run", EntityFilter)
     search_fields = ("file_name", "user__username")
     list_select_related = ("user",)
     change_list_template = "admin/dataio/importlog/change_list.html"
+
+    @admin.display(description=ImportLog._meta.get_field("entity").verbose_name, ordering="entity")
+    def entity_label(self, obj: ImportLog) -> str:
+        return obj.entity_label
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from registry.scoping import ScopedManager
@@ -50,4 +51,14 @@ class ImportLog(models.Model):
         ordering = ["-started_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.entity} · {self.file_name} · {self.get_status_display()}"
+        return f"{self.entity_label} · {self.file_name} · {self.get_status_display()}"
+
+    @property
+    def entity_label(self) -> str:
+        """The entity's name for people ("Khu dân cư") in the active language; the slug itself
+        for an entity no longer registered."""
+        from dataio.entities import ENTITIES, get_resource  # entities → resources → models
+
+        if self.entity not in ENTITIES:
+            return self.entity
+        return gettext(get_resource(self.entity).label)

@@ -246,3 +246,23 @@ def test_every_templates_example_row_imports_against_the_seeded_catalogues(clien
         assert outcome.ok, (entity, outcome.message, [(i.column, i.message) for i in outcome.plan.errors])
         if response.context["token"]:
             client.post(reverse("dataio:confirm"), {"token": response.context["token"]})
+
+
+def test_recent_imports_name_the_kind_of_data_not_its_internal_key(client, tree, users, catalogues):
+    from movement.models import CampaignKind
+
+    CampaignKind.objects.get_or_create(name="Đợt tuyên truyền")
+    _login(client, users.admin)
+    for entity, data in (
+        ("areas", csv_bytes([AREA_HEADER, ["22615", "Thôn 1", "Thôn", 1, 1]])),
+        ("campaigns", csv_bytes([["Mã địa bàn", "Tên đợt vận động, sự kiện", "Loại", "Từ ngày"]])),
+    ):
+        upload = SimpleUploadedFile(f"{entity}.csv", data)
+        client.post(reverse("dataio:index"), {"entity": entity, "file": upload})
+    response = client.get(reverse("dataio:index"))
+    [table] = [t for t in response.content.decode().split("<table") if 'data-testid="import-logs"' in t]
+    assert "<td>Khu dân cư</td>" in table
+    assert "<td>Đợt vận động, sự kiện và kết quả</td>" in table
+    assert "<td>areas</td>" not in table and "<td>campaigns</td>" not in table
+    admin_list = client.get(reverse("admin:dataio_importlog_changelist")).content.decode()
+    assert "Khu dân cư" in admin_list and ">areas<" not in admin_list
