@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from accounts.roles import Action
 from dataio.engine import STATUS_LABELS
@@ -101,10 +101,19 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def confirm(request: HttpRequest) -> HttpResponse:
     """Write the previewed file: the checks run again inside the write, all rows or none."""
     _require_import(request)
+    if request.method != "POST":
+        # The report of an import stays at this address: a reload or a bookmark lands here.
+        messages.info(
+            request,
+            _(
+                "Không có gì để xác nhận: hãy tải tệp lên để kiểm tra. Kết quả các lần nhập trước "
+                "nằm ở mục “Các lần nhập gần đây”."
+            ),
+        )
+        return redirect("dataio:index")
     token = request.POST.get("token", "")
     pending = request.session.get(PENDING_KEY, {})
     item = pending.pop(token, None)

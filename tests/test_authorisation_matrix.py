@@ -336,7 +336,7 @@ MATRIX: dict[str, Entry] = {
     # An empty upload is answered with the form and its errors, as a 400.
     "dataio:index": Entry(get=admin_only(), post=admin_only(admin=BAD_REQUEST)),
     # Nothing pending to confirm: back to the import page with a message.
-    "dataio:confirm": Entry(get=roles(NOT_ALLOWED), post=admin_only(admin=REDIRECT)),
+    "dataio:confirm": Entry(get=admin_only(admin=REDIRECT), post=admin_only(admin=REDIRECT)),
     "dataio:template": Entry(
         kwargs=lambda w: {"entity": "areas"}, unscoped=True, get=admin_only(), post=roles(NOT_ALLOWED)
     ),

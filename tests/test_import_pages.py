@@ -266,3 +266,15 @@ def test_recent_imports_name_the_kind_of_data_not_its_internal_key(client, tree,
     assert "<td>areas</td>" not in table and "<td>campaigns</td>" not in table
     admin_list = client.get(reverse("admin:dataio_importlog_changelist")).content.decode()
     assert "Khu dân cư" in admin_list and ">areas<" not in admin_list
+
+
+def test_opening_the_confirm_address_leads_back_to_the_import_page_with_a_message(
+    client, tree, users, catalogues
+):
+    # After an import the browser shows /import/confirm/: reloading or revisiting it is a GET.
+    _login(client, users.admin)
+    response = client.get(reverse("dataio:confirm"), follow=True)
+    assert response.redirect_chain == [(reverse("dataio:index"), 302)]
+    assert "Không có gì để xác nhận: hãy tải tệp lên để kiểm tra." in response.content.decode()
+    _login(client, users.province_staff)
+    assert client.get(reverse("dataio:confirm")).status_code == 403
