@@ -585,8 +585,8 @@ def save_dossier(
     return record
 
 
-def _computed_value(record: CertificationRecord) -> tuple[bool, str]:
-    rule = commune_rule(record.commune, record.year)
+def _computed_value(record: CertificationRecord, rule: CommuneRule | None = None) -> tuple[bool, str]:
+    rule = rule or commune_rule(record.commune, record.year)
     # The summary is stored as the criterion's note: in the site's language, not the user's.
     with translation.override(settings.LANGUAGE_CODE):
         return rule.met, rule.summary()
@@ -606,6 +606,25 @@ def missing_for_submission(record: CertificationRecord) -> list[str]:
         problems.append(_("thiếu ngày họp đánh giá"))
     if not record.submission_number:
         problems.append(_("thiếu số tờ trình"))
+    return problems
+
+
+def approval_problems(record: CertificationRecord, rule: CommuneRule | None = None) -> list[str]:
+    """Why the dossier cannot be recognised now (empty when it can): recognition needs every
+    criterion. Self-assessed criteria are read as stored; a commune's ``rule`` is passed in live."""
+    problems = []
+    unmet = list(
+        record.assessments.filter(met=False, criterion__computed=False)
+        .order_by("criterion__order", "criterion__code")
+        .values_list("criterion__code", flat=True)
+    )
+    if unmet:
+        problems.append(
+            _("Tiêu chí %(codes)s được đánh giá “Chưa đạt”; chỉ công nhận khi đạt tất cả các tiêu chí.")
+            % {"codes": ", ".join(unmet)}
+        )
+    if rule is not None and not rule.met:
+        problems.append(_("Tiêu chí tính từ sổ đăng ký chưa đạt: %(summary)s") % {"summary": rule.summary()})
     return problems
 
 
@@ -658,6 +677,7 @@ def resubmit(record: CertificationRecord, user: User) -> CertificationRecord:
 def approve(
     record: CertificationRecord, user: User, reason: str = "", *, decision_number: str
 ) -> CertificationRecord:
+    """Recognise the dossier: only when every criterion is met, a commune's rule counted now."""
     record = _lock(record, user, Action.REVIEW)
     _check_move(record, State.APPROVED)
     if record.submitted_by_id == user.pk:
@@ -665,6 +685,18 @@ def approve(
     decision_number = (decision_number or "").strip()
     if not decision_number:
         raise CertificationError(_("Cần nhập số quyết định công nhận."))
+    # A commune's areas and organisations may have been decided or revoked since it was submitted:
+    # the rule is counted again now, and the decision rests on that count.
+    rule = commune_rule(record.commune, record.year) if record.is_commune_record else None
+    problems = approval_problems(record, rule)
+    if problems:
+        raise CertificationError(" ".join([_("Chưa thể công nhận hồ sơ này."), *problems]))
+    if rule is not None:
+        met, note = _computed_value(record, rule)
+        computed = [c for c in criteria_for(record) if c.computed]
+        _write_assessments(
+            record, [(c, met, note) for c in computed], user, "Chốt tiêu chí tính từ sổ đăng ký khi công nhận"
+        )
     return _move(
         record,
         user,

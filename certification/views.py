@@ -142,13 +142,17 @@ def _record_context(
             initial={"meeting_date": record.meeting_date, "submission_number": record.submission_number},
         )
     fields = {c.pk: (met, note) for c, met, note in dossier_form.criterion_rows()} if can_edit else {}
+    rule = services.commune_rule(record.commune, record.year) if record.is_commune_record else None
+    can_approve = can_review and record.state == State.SUBMITTED and record.submitted_by_id != user.pk
     return {
         "record": record,
         "criteria_rows": [(c, assessments.get(c.pk), *fields.get(c.pk, (None, None))) for c in criteria],
         "dossier_form": dossier_form if can_edit else None,
         "can_edit": can_edit,
         "missing": services.missing_for_submission(record) if can_edit else [],
-        "can_approve": can_review and record.state == State.SUBMITTED and record.submitted_by_id != user.pk,
+        "can_approve": can_approve,
+        # Told before the reviewer tries: the approval would be refused for these reasons.
+        "approval_problems": services.approval_problems(record, rule) if can_approve else [],
         "own_submission": can_review
         and record.state == State.SUBMITTED
         and record.submitted_by_id == user.pk,
@@ -160,7 +164,7 @@ def _record_context(
         "attachment_form": AttachmentForm() if can_edit else None,
         "attachments": record.attachments.select_related("uploaded_by"),
         "transitions": record.transitions.select_related("by"),
-        "rule": services.commune_rule(record.commune, record.year) if record.is_commune_record else None,
+        "rule": rule,
     }
 
 

@@ -355,6 +355,30 @@ def test_batch_approve_reports_successes_and_failures(client, users, tree, many_
     assert CertificationRecord.objects.get(pk=outside).state == State.SUBMITTED
 
 
+def test_commune_failing_its_rule_is_refused_on_the_page_and_in_the_batch(client, users, tree):
+    areas = [make_area(tree.commune, f"Thôn {i:02d}") for i in range(15)]
+    bulk_records(areas[:10], YEAR, State.APPROVED, users.admin)
+    bulk_records(areas[10:], YEAR, State.SUBMITTED, users.admin, submitted_by=users.commune_staff)
+    commune = submitted(tree.commune, YEAR, users.commune_staff)
+    summary = "Đăng ký 15/15; được công nhận 10/15 (66,7%) — chưa đạt"
+    login(client, users.reviewer)
+
+    page = client.get(commune.get_absolute_url()).content.decode()
+    assert summary in page.split('data-testid="approval-problems"')[1]
+    response = client.post(
+        reverse("certification:record_approve", args=[commune.pk]),
+        {"decision_number": "1/QĐ", "seen_state": "submitted"},
+        follow=True,
+    )
+    assert any(m.startswith("Chưa thể công nhận") and summary in m for m in messages_of(response))
+    batch = {"records": [commune.pk], "decision_number": "2/QĐ"}
+    response = client.post(reverse("certification:batch_approve"), batch, follow=True)
+    failure = f"{tree.commune}: Chưa thể công nhận"
+    assert any(m.startswith(failure) and summary in m for m in messages_of(response))
+    commune.refresh_from_db()
+    assert commune.state == State.SUBMITTED
+
+
 # --- Status, drill-down, export ------------------------------------------------------------------
 
 

@@ -10,9 +10,17 @@ from django.http import Http404
 from django.urls import reverse
 
 from certification import services
-from certification.models import CertificationRecord, CriteriaSet, Criterion, State, SubjectKind, Transition
+from certification.models import (
+    CertificationRecord,
+    CriteriaSet,
+    Criterion,
+    CriterionAssessment,
+    State,
+    SubjectKind,
+    Transition,
+)
 from certification.services import CertificationError
-from certification.testing import ensure_criteria, fill_dossier, make_area, make_org, submitted
+from certification.testing import bulk_records, ensure_criteria, fill_dossier, make_area, make_org, submitted
 
 pytestmark = pytest.mark.django_db
 YEAR = 2025
@@ -343,6 +351,98 @@ def test_batch_approval_reports_each_record(tree, users):
     result = services.approve_many([ok, own], users.admin, decision_number="7/QĐ")
     assert [r.pk for r in result.approved] == [ok.pk]
     assert len(result.failed) == 1 and "chính mình" in result.failed[0][1]
+
+
+# --- Recognition needs every criterion --------------------------------------------------------------
+
+
+@pytest.fixture
+def commune_of_ten(tree, users):
+    """10 areas of the commune: 7 approved, 3 waiting; the commune's dossier submitted (rule met then)."""
+    areas = [make_area(tree.commune, f"Thôn {i:02d}") for i in range(10)]
+    bulk_records(areas[:7], YEAR, State.APPROVED, users.admin)
+    bulk_records(areas[7:], YEAR, State.SUBMITTED, users.admin, submitted_by=users.commune_staff)
+    commune = submitted(tree.commune, YEAR, users.commune_staff)
+    return commune, areas
+
+
+def computed_assessment(record: CertificationRecord) -> CriterionAssessment:
+    return CriterionAssessment.objects.get(record=record, criterion__computed=True)
+
+
+def test_commune_is_not_recognised_when_its_rule_fails_at_approval(commune_of_ten, users):
+    commune, areas = commune_of_ten
+    assert computed_assessment(commune).met is True  # frozen at submission: 7/10
+    CertificationRecord.objects.filter(area=areas[0]).update(state=State.REVOKED)  # 6/10 now
+
+    with pytest.raises(CertificationError) as refused:
+        services.approve(commune, users.reviewer, decision_number="30/QĐ")
+
+    message = str(refused.value)
+    assert message.startswith("Chưa thể công nhận hồ sơ này.")
+    assert services.commune_rule(commune.commune, YEAR).summary() in message
+    assert "6/10 (60,0%) — chưa đạt" in message
+    commune.refresh_from_db()
+    assert (commune.state, commune.decision_number, commune.decided_by) == (State.SUBMITTED, "", None)
+
+
+def test_commune_approval_refreezes_the_computed_criterion_with_the_live_count(commune_of_ten, users):
+    commune, areas = commune_of_ten
+    CertificationRecord.objects.filter(area__in=areas[7:]).update(state=State.APPROVED)  # 10/10 now
+
+    record = services.approve(commune, users.reviewer, decision_number="31/QĐ")
+
+    assert record.state == State.APPROVED
+    frozen = computed_assessment(record)
+    assert frozen.met is True and "10/10 (100,0%) — đạt" in frozen.note
+    assert frozen.history.latest().history_user == users.reviewer
+
+
+def test_commune_failing_its_rule_at_submission_is_recognised_once_the_rule_holds(tree, users):
+    areas = [make_area(tree.commune, f"Thôn {i:02d}") for i in range(10)]
+    bulk_records(areas[:6], YEAR, State.APPROVED, users.admin)
+    bulk_records(areas[6:], YEAR, State.SUBMITTED, users.admin, submitted_by=users.commune_staff)
+    commune = submitted(tree.commune, YEAR, users.commune_staff)
+    assert computed_assessment(commune).met is False
+    with pytest.raises(CertificationError, match="6/10"):
+        services.approve(commune, users.reviewer, decision_number="32/QĐ")
+
+    CertificationRecord.objects.filter(area=areas[6]).update(state=State.APPROVED)
+    services.approve(commune, users.reviewer, decision_number="32/QĐ")
+
+    assert computed_assessment(commune).met is True
+
+
+def test_dossier_with_a_criterion_assessed_as_not_met_is_not_recognised(area, users):
+    record = services.register(area, YEAR, users.commune_staff)
+    criteria = services.criteria_for(record)
+    services.save_dossier(
+        record,
+        users.commune_staff,
+        assessments={c.pk: (c.code != "3", "") for c in criteria},
+        meeting_date=datetime.date(YEAR, 11, 5),
+        submission_number="1/TTr",
+    )
+    record = services.submit(record, users.commune_staff)
+
+    with pytest.raises(CertificationError, match="Tiêu chí 3 được đánh giá “Chưa đạt”"):
+        services.approve(record, users.reviewer, decision_number="33/QĐ")
+
+    record.refresh_from_db()
+    assert record.state == State.SUBMITTED
+    services.reject(record, users.reviewer, "Chưa đạt tiêu chí 3")  # what the reviewer does instead
+
+
+def test_batch_approval_lists_dossiers_that_cannot_be_recognised_with_the_reason(commune_of_ten, users):
+    commune, areas = commune_of_ten
+    CertificationRecord.objects.filter(area=areas[0]).update(state=State.REVOKED)
+    waiting = list(CertificationRecord.objects.filter(area__in=areas[7:]).order_by("pk"))
+
+    result = services.approve_many([commune, *waiting], users.reviewer, decision_number="34/QĐ")
+
+    assert [r.pk for r in result.approved] == [r.pk for r in waiting]
+    [(subject, message)] = result.failed
+    assert subject == str(commune.commune) and "chưa đạt" in message and "6/10" in message
 
 
 def test_registering_a_whole_commune_and_filling_a_dossier_leave_history(tree, users):
