@@ -4,7 +4,9 @@ Works from whatever the registry holds (areas, organisations, communes of the de
 reproduces the proportions of the province's real report for 2025:
 - 950/978 residential areas and 1,048/1,063 agencies, enterprises and schools approved;
 - communes: the report says 145/164, which Khánh Hòa's 132 communes (2024 shape) cannot give; the
-  same proportion is approved instead: floor(132 * 145 / 164) = 116 of 132.
+  same proportion is approved instead: floor(132 * 145 / 164) = 116 of 132. A commune is approved
+  only where its own rule (criterion 4) holds on the generated records; with too few such communes,
+  fewer are approved than the share.
 A few 2025 dossiers are left submitted in Khánh Vĩnh (573), so the demo reviewer ``huyen`` has a
 queue, and a few registered in Khánh Bình (22615) for the demo commune user ``xa``.
 
@@ -20,7 +22,9 @@ from collections import Counter
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.db import connection
+from django.utils import translation
 
 from accounts.models import User
 from certification.models import (
@@ -34,6 +38,7 @@ from certification.models import (
 )
 from certification.services import (
     COMMUNE_APPROVAL_SHARE,
+    commune_rule,
     eligible_areas,
     eligible_communes,
     eligible_organisations,
@@ -61,6 +66,8 @@ PLANS = [
     # The real report's figures (see the module docstring for communes).
     YearPlan(2025, areas=(950, 978), organisations=(1048, 1063), communes=(145, 164), queue=True),
 ]
+INCIDENT_REASON = "Chưa đạt tiêu chí 3: để xảy ra vụ việc phức tạp về an ninh, trật tự."
+COMMUNE_RULE_REASON = "Chưa đạt tiêu chí 4: chưa đủ 100% đăng ký và 70% được công nhận."
 QUEUE_PER_KIND = {"area": 6, "organisation": 2, "commune": 1}
 REGISTERED_PER_KIND = {"area": 3, "organisation": 1, "commune": 1}
 
@@ -139,22 +146,20 @@ def load_year(plan: YearPlan, province: AdministrativeUnit, users: dict[str, Use
         organisations, plan.organisations, plan, "organisation", rng, lambda s: s.commune.path
     )
 
-    # A commune is approved only where its own 70% rule holds, as far as the share allows.
-    eligible, approved = Counter(), Counter()
-    for subject in areas:
-        eligible[subject.commune_id] += 1
-        approved[subject.commune_id] += area_states[subject.pk] == State.APPROVED
-    for subject in organisations:
-        eligible[subject.commune_id] += 1
-        approved[subject.commune_id] += org_states[subject.pk] == State.APPROVED
-    failing = [
-        c
-        for c in communes
-        if approved[c.pk] * 100 < COMMUNE_APPROVAL_SHARE * eligible[c.pk] or not eligible[c.pk]
-    ]
+    # A commune is approved only where its own rule holds (services.commune_rule, counted on the
+    # plan): the failing ones take the places that are not approved first, and any left over are
+    # not approved either, even if fewer communes than the report's share are approved then.
+    failing = _failing_communes(
+        communes, year, province, {**_keyed("area", area_states), **_keyed("org", org_states)}
+    )
     commune_states = _states(
         communes, plan.communes, plan, "commune", rng, lambda s: s.path, preferred=failing
     )
+    for commune in failing:
+        # A revoked commune was approved once: it too must have met the rule.
+        if commune_states[commune.pk] in (State.APPROVED, State.REVOKED):
+            commune_states[commune.pk] = State.REJECTED
+    failing_pks = {c.pk for c in failing}
 
     taken_areas = set(
         CertificationRecord.objects.filter(year=year, area__isnull=False).values_list("area_id", flat=True)
@@ -198,7 +203,11 @@ def load_year(plan: YearPlan, province: AdministrativeUnit, users: dict[str, Use
         if state in (State.APPROVED, State.REVOKED):
             record.decision_number = f"{100 + len(records) % 50}/QĐ-BCĐ"
         if state == State.REJECTED:
-            record.reason = "Chưa đạt tiêu chí 3: để xảy ra vụ việc phức tạp về an ninh, trật tự."
+            record.reason = (
+                COMMUNE_RULE_REASON
+                if kind == SubjectKind.COMMUNE and commune.pk in failing_pks
+                else INCIDENT_REASON
+            )
         if state == State.REVOKED:
             record.reason = "Hồ sơ đánh giá không trung thực (kiểm tra lại tháng 3)."
         records.append(record)
@@ -226,6 +235,36 @@ def load_year(plan: YearPlan, province: AdministrativeUnit, users: dict[str, Use
         + ", ".join(f"{State(s).label.lower()}: {n}" for s, n in sorted(counts.items()))
         + ")."
     )
+
+
+def _keyed(prefix: str, states: dict[int, str]) -> dict[tuple[str, int], str]:
+    return {(prefix, pk): state for pk, state in states.items()}
+
+
+def _failing_communes(
+    communes: list[AdministrativeUnit], year: int, province: AdministrativeUnit, planned: dict
+) -> list[AdministrativeUnit]:
+    """Communes whose rule fails on the planned states, counted as services.commune_rule counts:
+    the areas and organisations that existed in the year, each registered (planned) and approved."""
+    eligible, registered, approved = Counter(), Counter(), Counter()
+    in_province = {"commune__path__startswith": province.path}
+    counted = [
+        ("area", eligible_areas(year).filter(**in_province)),
+        ("org", eligible_organisations(year).filter(**in_province)),
+    ]
+    for prefix, queryset in counted:
+        for pk, commune_id in queryset.values_list("pk", "commune_id"):
+            state = planned.get((prefix, pk))
+            eligible[commune_id] += 1
+            registered[commune_id] += state is not None
+            approved[commune_id] += state == State.APPROVED
+    return [
+        c
+        for c in communes
+        if not eligible[c.pk]
+        or registered[c.pk] < eligible[c.pk]
+        or approved[c.pk] * 100 < COMMUNE_APPROVAL_SHARE * eligible[c.pk]
+    ]
 
 
 def _history(records: list[CertificationRecord], users: dict[str, User]) -> None:
@@ -297,6 +336,9 @@ def _history(records: list[CertificationRecord], users: dict[str, User]) -> None
 
 
 def _assessments(records: list[CertificationRecord], year: int) -> None:
+    """Every criterion met in a recognised dossier; a rejected one fails criterion 3, or a commune
+    its computed criterion. The computed criterion holds the commune's rule as counted now, with
+    its summary, as the workflow stores it."""
     criteria: dict[str, list] = {
         s.subject_kind: list(s.criteria.filter(province__isnull=True).order_by("order"))
         for s in CriteriaSet.objects.filter(year=year).prefetch_related("criteria")
@@ -305,9 +347,17 @@ def _assessments(records: list[CertificationRecord], year: int) -> None:
     for record in records:
         if record.state == State.REGISTERED:
             continue
+        rule = commune_rule(record.commune, year) if record.is_commune_record else None
         for criterion in criteria.get(record.subject_kind, []):
-            met = not (record.state == State.REJECTED and criterion.code == "3")
-            rows.append(CriterionAssessment(record=record, criterion=criterion, met=met))
+            note = ""
+            if criterion.computed and rule is not None:
+                with translation.override(settings.LANGUAGE_CODE):
+                    met, note = rule.met, rule.summary()
+            elif rule is not None and not rule.met:
+                met = True  # the commune falls short on its computed criterion only
+            else:
+                met = not (record.state == State.REJECTED and criterion.code == "3")
+            rows.append(CriterionAssessment(record=record, criterion=criterion, met=met, note=note))
     CriterionAssessment.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
 
 

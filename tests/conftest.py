@@ -124,7 +124,11 @@ def unit_admin_form(unit: AdministrativeUnit, **changes: object) -> dict[str, ob
 @pytest.fixture(scope="module")
 def demo_province(django_db_setup, django_db_blocker):
     """Load the demo once for the module, inside a transaction rolled back at its end."""
+    from certification.testing import ensure_criteria
+
     with django_db_blocker.unblock(), transaction.atomic():
+        # Transactional tests of earlier runs may have flushed the criteria of the data migration.
+        ensure_criteria()
         call_command("load_demo", verbosity=0)
         yield
         transaction.set_rollback(True)

@@ -109,5 +109,15 @@ def test_demo_without_registry_data_does_nothing_harmful(tree, users):
     assert CertificationRecord.objects.filter(subject_kind=SubjectKind.COMMUNE).count() == 3 * 2
 
 
+def test_demo_approves_no_commune_whose_rule_fails_even_below_the_report_share(tree, users):
+    # Communes without areas or organisations can never meet "100% registered, ≥70% recognised".
+    demo.load()
+    communes = CertificationRecord.objects.filter(subject_kind=SubjectKind.COMMUNE)
+    assert not communes.filter(state__in=[State.APPROVED, State.REVOKED]).exists()
+    rejected = communes.filter(state=State.REJECTED)
+    assert rejected.exists()
+    assert {r.reason for r in rejected} == {demo.COMMUNE_RULE_REASON}
+
+
 def test_demo_runs_after_the_registry_demo():
     assert DEMO_MODULES.index("certification.demo") == DEMO_MODULES.index("registry.demo") + 1
