@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import connection
-from django.utils import translation
+from django.utils import timezone, translation
 
 from accounts.models import User
 from certification.models import (
@@ -70,6 +70,36 @@ INCIDENT_REASON = "Chưa đạt tiêu chí 3: để xảy ra vụ việc phức 
 COMMUNE_RULE_REASON = "Chưa đạt tiêu chí 4: chưa đủ 100% đăng ký và 70% được công nhận."
 QUEUE_PER_KIND = {"area": 6, "organisation": 2, "commune": 1}
 REGISTERED_PER_KIND = {"area": 3, "organisation": 1, "commune": 1}
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The dates of one dossier's story, in order: registered in February, assessed at a meeting
+    in early November, submitted over ten office days from 20 November, decided on 10 December,
+    a revocation in March of the next year. Nothing lies after ``now``: a step that would is moved
+    to ``now``, which keeps the order."""
+
+    registered_on: datetime.date
+    registered_at: datetime.datetime
+    meeting_date: datetime.date
+    submitted_at: datetime.datetime
+    decided_at: datetime.datetime
+    revoked_at: datetime.datetime
+
+    @classmethod
+    def of(cls, year: int, index: int, now: datetime.datetime) -> Timeline:
+        today = now.astimezone(TZ).date()
+        submitted = _at(year, 11, 20 + index % 10, 8) + datetime.timedelta(minutes=2 * (index // 10) % 540)
+        registered_on = min(datetime.date(year, 2, 10 + index % 15), today)
+        registered_at = _at(registered_on.year, registered_on.month, registered_on.day, 8)
+        return cls(
+            registered_on=registered_on,
+            registered_at=min(registered_at, now),
+            meeting_date=min(datetime.date(year, 11, 5), today),
+            submitted_at=min(submitted, now),
+            decided_at=min(_at(year, 12, 10), now),
+            revoked_at=min(_at(year + 1, 3, 15), now),
+        )
 
 
 def approved_count(total: int, share: tuple[int, int]) -> int:
@@ -176,9 +206,13 @@ def load_year(plan: YearPlan, province: AdministrativeUnit, users: dict[str, Use
     )
 
     records: list[CertificationRecord] = []
+    timelines: list[Timeline] = []
+    now = timezone.now()
 
     def add(kind: str, commune: AdministrativeUnit, state: str, path: str, **subject) -> None:
         start, end = assessment_period(kind, year)
+        timeline = Timeline.of(year, len(records), now)
+        timelines.append(timeline)
         record = CertificationRecord(
             commune=commune,
             subject_kind=kind,
@@ -186,20 +220,20 @@ def load_year(plan: YearPlan, province: AdministrativeUnit, users: dict[str, Use
             period_start=start,
             period_end=end,
             state=state,
-            registered_on=datetime.date(year, 2, 10 + len(records) % 15),
+            registered_on=timeline.registered_on,
             **subject,
         )
         mine = DEMO_COMMUNE in path
         submitter = users["xa"] if mine else users["tinh"]
         decider = users["huyen"] if _district_of(path) == QUEUE_DISTRICT else users["admin"]
         if state != State.REGISTERED:
-            record.meeting_date = datetime.date(year, 11, 5)
+            record.meeting_date = timeline.meeting_date
             record.submission_number = f"{len(records) + 1:04d}/TTr-{year}"
             record.submitted_by = submitter
-            record.submitted_at = _at(year, 11, 20) + datetime.timedelta(minutes=37 * len(records))
+            record.submitted_at = timeline.submitted_at
         if state in (State.APPROVED, State.REJECTED, State.REVOKED):
             record.decided_by = decider
-            record.decided_at = _at(year, 12, 10)
+            record.decided_at = timeline.decided_at
         if state in (State.APPROVED, State.REVOKED):
             record.decision_number = f"{100 + len(records) % 50}/QĐ-BCĐ"
         if state == State.REJECTED:
@@ -225,7 +259,7 @@ def load_year(plan: YearPlan, province: AdministrativeUnit, users: dict[str, Use
             add(SubjectKind.COMMUNE, commune, commune_states[commune.pk], commune.path)
 
     CertificationRecord.objects.bulk_create(records, batch_size=1000)
-    _history(records, users)
+    _history(records, timelines, users)
     _assessments(records, year)
     counts = Counter(r.state for r in records)
     if not records:
@@ -267,71 +301,69 @@ def _failing_communes(
     ]
 
 
-def _history(records: list[CertificationRecord], users: dict[str, User]) -> None:
+def _history(records: list[CertificationRecord], timelines: list[Timeline], users: dict[str, User]) -> None:
+    """Each record's transitions, dated by its ``Timeline`` as its own fields are."""
     steps: list[Transition] = []
-    for record in records:
+    dates: list[datetime.datetime] = []
+
+    def step(record: CertificationRecord, at: datetime.datetime, **fields) -> None:
+        steps.append(Transition(record=record, **fields))
+        dates.append(at)
+
+    for record, timeline in zip(records, timelines, strict=True):
         submitter = record.submitted_by or (
             users["xa"] if DEMO_COMMUNE in record.commune.path else users["tinh"]
         )
-        steps.append(
-            Transition(
-                record=record,
-                from_state="",
-                to_state=State.REGISTERED,
-                by=submitter,
-                reason="Đăng ký phấn đấu",
-            )
+        step(
+            record,
+            timeline.registered_at,
+            from_state="",
+            to_state=State.REGISTERED,
+            by=submitter,
+            reason="Đăng ký phấn đấu",
         )
         if record.state == State.REGISTERED:
             continue
-        steps.append(
-            Transition(
-                record=record,
-                from_state=State.REGISTERED,
-                to_state=State.SUBMITTED,
-                by=submitter,
-                reason="Nộp hồ sơ",
-            )
+        step(
+            record,
+            record.submitted_at,
+            from_state=State.REGISTERED,
+            to_state=State.SUBMITTED,
+            by=submitter,
+            reason="Nộp hồ sơ",
         )
         if record.state == State.SUBMITTED:
             continue
         decided = State.REJECTED if record.state == State.REJECTED else State.APPROVED
-        steps.append(
-            Transition(
-                record=record,
-                from_state=State.SUBMITTED,
-                to_state=decided,
-                by=record.decided_by,
-                reason=record.reason if decided == State.REJECTED else "",
-            )
+        step(
+            record,
+            record.decided_at,
+            from_state=State.SUBMITTED,
+            to_state=decided,
+            by=record.decided_by,
+            reason=record.reason if decided == State.REJECTED else "",
         )
         if record.state == State.REVOKED:
-            steps.append(
-                Transition(
-                    record=record,
-                    from_state=State.APPROVED,
-                    to_state=State.REVOKED,
-                    by=users["admin"],
-                    reason=record.reason,
-                )
+            step(
+                record,
+                timeline.revoked_at,
+                from_state=State.APPROVED,
+                to_state=State.REVOKED,
+                by=users["admin"],
+                reason=record.reason,
             )
     created = Transition.objects.bulk_create(steps, batch_size=2000)
-    # ``at`` is stamped "now" on insert; give the steps the dates they have in the story, in one
-    # statement (per-state UPDATEs with id lists made the planner pick nested loops on fresh tables).
+    # ``at`` is stamped "now" on insert; give the steps their dates in one statement, joined on
+    # unnested arrays (per-state UPDATEs with id lists made the planner pick nested loops on fresh
+    # tables).
     with connection.cursor() as cursor:
         cursor.execute(
             """
-            UPDATE certification_transition AS t SET at = CASE t.to_state
-                WHEN 'registered' THEN make_timestamptz(r.year, 2, 10, 9, 0, 0, %(tz)s)
-                WHEN 'submitted' THEN r.submitted_at
-                WHEN 'approved' THEN r.decided_at
-                WHEN 'rejected' THEN r.decided_at
-                WHEN 'revoked' THEN make_timestamptz(r.year + 1, 3, 15, 9, 0, 0, %(tz)s)
-                ELSE t.at END
-            FROM certification_certificationrecord AS r
-            WHERE r.id = t.record_id AND t.id = ANY(%(ids)s)
+            UPDATE certification_transition AS t SET at = d.at
+            FROM unnest(%(ids)s::bigint[], %(dates)s::timestamptz[]) AS d(id, at)
+            WHERE t.id = d.id
             """,
-            {"ids": [t.pk for t in created], "tz": str(TZ)},
+            {"ids": [t.pk for t in created], "dates": dates},
         )
 
 

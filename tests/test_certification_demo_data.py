@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 
 import pytest
+from django.utils import timezone
 
-from certification.models import CertificationRecord, CriterionAssessment, State, SubjectKind
+from certification.models import CertificationRecord, CriterionAssessment, State, SubjectKind, Transition
 from certification.services import commune_rule
 
 pytestmark = pytest.mark.django_db
 
-DECIDED = [State.SUBMITTED, State.APPROVED, State.REJECTED, State.REVOKED]
+FILED = [State.SUBMITTED, State.APPROVED, State.REJECTED, State.REVOKED]
+EXPECTED_STEPS = {
+    State.REGISTERED: [State.REGISTERED],
+    State.SUBMITTED: [State.REGISTERED, State.SUBMITTED],
+    State.APPROVED: [State.REGISTERED, State.SUBMITTED, State.APPROVED],
+    State.REJECTED: [State.REGISTERED, State.SUBMITTED, State.REJECTED],
+    State.REVOKED: [State.REGISTERED, State.SUBMITTED, State.APPROVED, State.REVOKED],
+}
 
 
 @pytest.fixture
@@ -34,7 +42,7 @@ def test_no_commune_is_approved_while_its_rule_fails(demo):
 
 
 def test_computed_criterion_of_every_commune_dossier_holds_its_rule(demo):
-    communes = demo.filter(subject_kind=SubjectKind.COMMUNE, state__in=DECIDED)
+    communes = demo.filter(subject_kind=SubjectKind.COMMUNE, state__in=FILED)
     stored = {
         a.record_id: a
         for a in CriterionAssessment.objects.filter(record__in=communes, criterion__computed=True)
@@ -52,3 +60,37 @@ def test_no_recognised_dossier_has_a_criterion_not_met(demo):
     assert set(rejected.values_list("pk", flat=True)) == set(
         CriterionAssessment.objects.filter(record__in=rejected, met=False).values_list("record_id", flat=True)
     )
+
+
+def test_every_dossier_timeline_runs_forward_and_matches_its_history(demo):
+    now = timezone.now()
+    today = timezone.localdate()
+    steps = defaultdict(list)
+    for record_id, to_state, at in Transition.objects.order_by("at", "pk").values_list(
+        "record_id", "to_state", "at"
+    ):
+        steps[record_id].append((to_state, at))
+    problems = []
+    for record in demo.only(
+        "pk", "state", "registered_on", "meeting_date", "submitted_at", "decided_at", "commune__name"
+    ):
+        history = steps[record.pk]
+        states = [state for state, _at in history]
+        at = dict(history)
+        local = [
+            record.registered_on,
+            record.meeting_date,
+            record.submitted_at and timezone.localdate(record.submitted_at),
+            record.decided_at and timezone.localdate(record.decided_at),
+        ]
+        dates = [d for d in local if d is not None]
+        checks = {
+            "fields in order": dates == sorted(dates) and dates[-1] <= today,
+            "history in workflow order": states == EXPECTED_STEPS[record.state],
+            "nothing after now": all(a <= now for _s, a in history),
+            "registered on its day": timezone.localdate(at[State.REGISTERED]) == record.registered_on,
+            "submitted when it says": at.get(State.SUBMITTED) == record.submitted_at,
+            "decided when it says": at.get(State.APPROVED, at.get(State.REJECTED)) == record.decided_at,
+        }
+        problems += [(record.pk, record.state, name) for name, ok in checks.items() if not ok]
+    assert problems == []
