@@ -164,11 +164,21 @@ class CertificationRecord(TimeStamped):
     meeting_date = models.DateField(_("ngày họp đánh giá"), null=True, blank=True)
     submission_number = models.CharField(_("số tờ trình"), max_length=50, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người nộp"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người quyết định"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     decided_at = models.DateTimeField(_("quyết định lúc"), null=True, blank=True)
     decision_number = models.CharField(_("số quyết định công nhận"), max_length=50, blank=True)
@@ -236,8 +246,12 @@ class CertificationRecord(TimeStamped):
 
 
 class CriterionAssessment(models.Model):
-    record = models.ForeignKey(CertificationRecord, on_delete=models.CASCADE, related_name="assessments")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="assessments")
+    record = models.ForeignKey(
+        CertificationRecord, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="assessments"
+    )
+    criterion = models.ForeignKey(
+        Criterion, verbose_name=_("tiêu chí"), on_delete=models.PROTECT, related_name="assessments"
+    )
     met = models.BooleanField(_("đạt"), null=True)
     note = models.TextField(_("ghi chú"), blank=True)
 
@@ -257,12 +271,19 @@ class CriterionAssessment(models.Model):
 class Transition(models.Model):
     """One step of a record's workflow: who moved it, when, from where to where, and why."""
 
-    record = models.ForeignKey(CertificationRecord, on_delete=models.CASCADE, related_name="transitions")
-    from_state = models.CharField(max_length=20, choices=State.choices, blank=True)
-    to_state = models.CharField(max_length=20, choices=State.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    at = models.DateTimeField(auto_now_add=True)
-    reason = models.TextField(blank=True)
+    record = models.ForeignKey(
+        CertificationRecord, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="transitions"
+    )
+    from_state = models.CharField(_("từ trạng thái"), max_length=20, choices=State.choices, blank=True)
+    to_state = models.CharField(_("sang trạng thái"), max_length=20, choices=State.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("thời điểm"), auto_now_add=True)
+    reason = models.TextField(_("lý do"), blank=True)
 
     objects = ScopedManager()
     scope_path_lookup = "record__commune__path"
@@ -277,13 +298,17 @@ class Transition(models.Model):
 
 
 class Attachment(models.Model):
-    record = models.ForeignKey(CertificationRecord, on_delete=models.CASCADE, related_name="attachments")
-    file = models.FileField(upload_to="certification/%Y/")
+    record = models.ForeignKey(
+        CertificationRecord, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("tệp"), upload_to="certification/%Y/")
     original_name = models.CharField(_("tên tệp gốc"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    content_type = models.CharField(_("kiểu tệp"), max_length=100)
+    size = models.PositiveIntegerField(_("dung lượng (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người tải lên"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("tải lên lúc"), auto_now_add=True)
 
     objects = ScopedManager()
     scope_path_lookup = "record__commune__path"

@@ -164,6 +164,27 @@ def test_approved_record_is_locked_and_revocation_appears_in_history(client, use
     assert "Đã thu hồi công nhận" in history and "Hồ sơ không trung thực" in history
 
 
+def test_change_history_names_every_field_in_vietnamese(client, users, pending):
+    services.approve(pending, users.reviewer, decision_number="8/QĐ")
+    login(client, users.reviewer)
+    page = client.get(pending.get_absolute_url()).content.decode()
+    history = page.split('id="lich-su-thay-doi"')[1]
+    assert "Người nộp:" in history and "Người quyết định:" in history
+    assert "Submitted by" not in history and "Decided by" not in history
+
+
+def test_every_field_of_the_certification_models_has_a_vietnamese_label():
+    from django.apps import apps
+
+    unnamed = [
+        f"{model.__name__}.{f.name}"
+        for model in apps.get_app_config("certification").get_models()
+        for f in model._meta.concrete_fields
+        if not f.auto_created and str(f.verbose_name) == f.name.replace("_", " ")
+    ]
+    assert unnamed == []
+
+
 # --- Registration pages --------------------------------------------------------------------------
 
 
