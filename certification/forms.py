@@ -7,6 +7,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from certification.models import Criterion, CriterionAssessment, SubjectKind
+from certification.services import DECISION_NUMBER_MAX
 from registry.models import AdministrativeUnit
 
 MET_CHOICES = [("", _("Chưa đánh giá")), ("yes", _("Đạt")), ("no", _("Chưa đạt"))]
@@ -80,8 +81,20 @@ class DossierForm(_NoTagForm):
         }
 
 
+def decision_number_field() -> forms.CharField:
+    """The decision number of an approval, as long as the record's field allows."""
+    return forms.CharField(
+        label=_("Số quyết định công nhận"),
+        max_length=DECISION_NUMBER_MAX,
+        error_messages={
+            "required": _("Cần nhập số quyết định công nhận."),
+            "max_length": _("Số quyết định công nhận quá dài (tối đa %(limit_value)d ký tự)."),
+        },
+    )
+
+
 class ApproveForm(_NoTagForm):
-    decision_number = forms.CharField(label=_("Số quyết định công nhận"), max_length=50)
+    decision_number = decision_number_field()
     reason = forms.CharField(
         label=_("Ý kiến thẩm định"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -130,7 +143,7 @@ class BatchApproveForm(_NoTagForm):
     records = forms.TypedMultipleChoiceField(
         coerce=int, choices=[], error_messages={"required": _("Chưa chọn hồ sơ nào.")}
     )
-    decision_number = forms.CharField(label=_("Số quyết định công nhận"), max_length=50)
+    decision_number = decision_number_field()
     reason = forms.CharField(label=_("Ý kiến thẩm định"), required=False)
 
     def __init__(self, *args, **kwargs) -> None:

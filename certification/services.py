@@ -46,6 +46,7 @@ Subject = ResidentialArea | Organisation | AdministrativeUnit
 # Share of a commune's registered subjects that must be recognised (criterion 4 of a commune).
 COMMUNE_APPROVAL_SHARE = 70
 FIRST_YEAR = 2013  # Circular 23/2012 took effect in 2013.
+DECISION_NUMBER_MAX = CertificationRecord._meta.get_field("decision_number").max_length
 
 
 class CertificationError(Exception):
@@ -685,6 +686,11 @@ def approve(
     decision_number = (decision_number or "").strip()
     if not decision_number:
         raise CertificationError(_("Cần nhập số quyết định công nhận."))
+    if len(decision_number) > DECISION_NUMBER_MAX:
+        raise CertificationError(
+            _("Số quyết định công nhận quá dài (tối đa %(limit_value)d ký tự).")
+            % {"limit_value": DECISION_NUMBER_MAX}
+        )
     # A commune's areas and organisations may have been decided or revoked since it was submitted:
     # the rule is counted again now, and the decision rests on that count.
     rule = commune_rule(record.commune, record.year) if record.is_commune_record else None

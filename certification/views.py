@@ -231,7 +231,9 @@ def record_submit(request: HttpRequest, pk: int) -> HttpResponse:
 def record_approve(request: HttpRequest, pk: int) -> HttpResponse:
     form = ApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Cần nhập số quyết định công nhận."))
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
         record = get_scoped_object_or_404(CertificationRecord, request.user, Action.REVIEW, pk=pk)
         return (
             redirect("certification:review_queue") if request.POST.get("next") == "queue" else _detail(record)

@@ -131,6 +131,24 @@ def test_decision_on_a_stale_page_says_someone_else_handled_it(client, users, pe
     assert pending.state == State.REJECTED
 
 
+def test_over_long_decision_number_is_said_to_be_too_long_and_nothing_is_saved(client, users, pending):
+    login(client, users.reviewer)
+    url = reverse("certification:record_approve", args=[pending.pk])
+
+    response = client.post(url, {"decision_number": "9" * 300, "seen_state": "submitted"}, follow=True)
+
+    assert messages_of(response) == ["Số quyết định công nhận quá dài (tối đa 50 ký tự)."]
+    pending.refresh_from_db()
+    assert (pending.state, pending.decision_number, pending.decided_by) == (State.SUBMITTED, "", None)
+    response = client.post(url, {"decision_number": "", "seen_state": "submitted"}, follow=True)
+    assert messages_of(response) == ["Cần nhập số quyết định công nhận."]
+    batch = {"records": [pending.pk], "decision_number": "9" * 51}
+    response = client.post(reverse("certification:batch_approve"), batch, follow=True)
+    assert messages_of(response) == ["Số quyết định công nhận quá dài (tối đa 50 ký tự)."]
+    pending.refresh_from_db()
+    assert pending.state == State.SUBMITTED
+
+
 def test_self_approval_is_refused_on_the_page(client, users, area):
     record = submitted(area, YEAR, users.admin)
     login(client, users.admin)

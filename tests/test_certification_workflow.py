@@ -263,6 +263,15 @@ def test_approval_needs_a_decision_number(area, users):
         services.approve(record, users.reviewer, decision_number=" ")
 
 
+def test_approval_refuses_a_decision_number_longer_than_its_field(area, users):
+    record = submitted(area, YEAR, users.commune_staff)
+    with pytest.raises(CertificationError, match=r"quá dài \(tối đa 50 ký tự\)"):
+        services.approve(record, users.reviewer, decision_number="1" * 51)
+    record.refresh_from_db()
+    assert (record.state, record.decision_number) == (State.SUBMITTED, "")
+    services.approve(record, users.reviewer, decision_number="1" * 50)
+
+
 def test_revocation_only_from_approved_with_reason_and_shows_in_history(area, users):
     record = submitted(area, YEAR, users.commune_staff)
     with pytest.raises(CertificationError, match="Không thể chuyển"):
