@@ -261,6 +261,16 @@ def record_reject(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(Action.REVIEW)
 def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     reason = request.POST.get("reason", "")
+    # Revocation is final for the year: a page asks to confirm it first, without any script. A
+    # request the service would refuse anyway (no reason, not approved) goes straight to it.
+    if reason.strip() and request.POST.get("confirm") != "yes":
+        record = get_scoped_object_or_404(
+            CertificationRecord.objects.with_subject(), request.user, Action.REVIEW, pk=pk
+        )
+        if record.state == State.APPROVED:
+            seen = request.POST.get("seen_state")
+            context = {"record": record, "reason": reason.strip(), "seen_state": seen}
+            return render(request, "certification/revoke_confirm.html", context)
     return _act(
         request,
         pk,

@@ -6,8 +6,9 @@ import re
 
 import pytest
 
+from certification import services
 from certification.models import CertificationRecord, State
-from certification.testing import ensure_criteria, make_area
+from certification.testing import ensure_criteria, make_area, submitted
 from tests.conftest import browser_login, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -76,3 +77,25 @@ def test_commune_submits_reviewer_approves_and_the_rate_changes(page, tree, user
     browser_login(page, "huyen2")
     response = page.goto(record_url)
     assert response.status == 404
+
+
+def test_revocation_is_confirmed_on_its_own_page_before_it_happens(page, tree, users):
+    record = submitted(make_area(tree.commune, "Thôn Suối Cá"), YEAR, users.commune_staff)
+    services.approve(record, users.reviewer, decision_number="25/QĐ-BCĐ")
+    errors: list[str] = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+
+    browser_login(page, "huyen")
+    page.goto(f"{page.live_server_url}{record.get_absolute_url()}")
+    page.get_by_label("Lý do").fill("Hồ sơ không trung thực")
+    page.get_by_role("button", name="Thu hồi công nhận").click()
+    confirm = page.get_by_test_id("revoke-confirm")
+    assert "cuối cùng cho năm này" in confirm.inner_text()
+    record.refresh_from_db()
+    assert record.state == State.APPROVED  # nothing happens before the confirmation
+
+    page.get_by_role("button", name="Xác nhận thu hồi").click()
+    assert "Đã thu hồi công nhận" in page.get_by_test_id("record-state").inner_text()
+    record.refresh_from_db()
+    assert (record.state, record.reason) == (State.REVOKED, "Hồ sơ không trung thực")
+    assert errors == []  # no script or style refused by the Content-Security-Policy

@@ -175,7 +175,7 @@ def test_approved_record_is_locked_and_revocation_appears_in_history(client, use
     login(client, users.reviewer)
     client.post(
         reverse("certification:record_revoke", args=[pending.pk]),
-        {"reason": "Hồ sơ không trung thực", "seen_state": "approved"},
+        {"reason": "Hồ sơ không trung thực", "seen_state": "approved", "confirm": "yes"},
     )
     page = client.get(pending.get_absolute_url()).content.decode()
     history = page.split('data-testid="history"')[1]
@@ -201,6 +201,44 @@ def test_every_field_of_the_certification_models_has_a_vietnamese_label():
         if not f.auto_created and str(f.verbose_name) == f.name.replace("_", " ")
     ]
     assert unnamed == []
+
+
+def test_revocation_asks_for_confirmation_before_it_happens(client, users, pending):
+    services.approve(pending, users.reviewer, decision_number="8/QĐ")
+    login(client, users.reviewer)
+    url = reverse("certification:record_revoke", args=[pending.pk])
+    detail = client.get(pending.get_absolute_url()).content.decode()
+    assert f'action="{url}"' in detail
+
+    response = client.post(url, {"reason": "Hồ sơ không trung thực", "seen_state": "approved"})
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    confirm = page.split('data-testid="revoke-confirm"')[1]
+    assert "Thôn Suối Cá" in confirm and "8/QĐ" in confirm and "cuối cùng cho năm này" in confirm
+    assert '<input type="hidden" name="confirm" value="yes">' in page
+    assert '<input type="hidden" name="reason" value="Hồ sơ không trung thực">' in page
+    assert f'href="{pending.get_absolute_url()}"' in page  # "Hủy" goes back, nothing done
+    pending.refresh_from_db()
+    assert (pending.state, pending.reason) == (State.APPROVED, "")
+    assert "<script>" not in page  # CSP: no inline script
+
+    response = client.post(
+        url, {"reason": "Hồ sơ không trung thực", "seen_state": "approved", "confirm": "yes"}, follow=True
+    )
+    assert "Đã thu hồi công nhận." in messages_of(response)
+    pending.refresh_from_db()
+    assert (pending.state, pending.reason) == (State.REVOKED, "Hồ sơ không trung thực")
+
+
+def test_revocation_without_a_reason_is_refused_before_any_confirmation(client, users, pending):
+    services.approve(pending, users.reviewer, decision_number="8/QĐ")
+    login(client, users.reviewer)
+    url = reverse("certification:record_revoke", args=[pending.pk])
+    response = client.post(url, {"reason": "  ", "seen_state": "approved"}, follow=True)
+    assert messages_of(response) == ["Cần nêu lý do thu hồi công nhận."]
+    pending.refresh_from_db()
+    assert pending.state == State.APPROVED
 
 
 # --- Registration pages --------------------------------------------------------------------------
