@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0010_movement_decisions_not_after_today'),
+        ('audit', '0011_revoked_by_label'),
         ('certification', '0004_field_labels'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
