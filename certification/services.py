@@ -332,6 +332,25 @@ def register(subject: Subject, year: int, user: User) -> CertificationRecord:
     return record
 
 
+def can_withdraw(record: CertificationRecord) -> bool:
+    """A registration may be withdrawn (made by mistake, or the subject ceased) while its dossier
+    has never gone to a reviewer: nobody's decision is undone with it."""
+    return record.state == State.REGISTERED and record.submitted_at is None
+
+
+@transaction.atomic
+def withdraw(record: CertificationRecord, user: User) -> None:
+    """Delete a registration that never reached a reviewer, with its self-assessment and files."""
+    record = _lock(record, user, Action.CHANGE)
+    if not can_withdraw(record):
+        raise CertificationError(_("Chỉ rút được đăng ký chưa từng nộp hồ sơ."))
+    files = [attachment.file.name for attachment in record.attachments.all()]
+    record.delete()
+    storage = Attachment._meta.get_field("file").storage
+    # Files go only once the rows are gone for good.
+    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+
 @dataclass
 class RegistrationReport:
     created: list[CertificationRecord] = field(default_factory=list)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("records/<int:pk>/approve/", views.record_approve, name="record_approve"),
     path("records/<int:pk>/reject/", views.record_reject, name="record_reject"),
     path("records/<int:pk>/revoke/", views.record_revoke, name="record_revoke"),
+    path("records/<int:pk>/withdraw/", views.record_withdraw, name="record_withdraw"),
     path("records/<int:pk>/certificate/", views.certificate, name="certificate"),
     path("records/<int:pk>/attachments/", views.attachment_upload, name="attachment_upload"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),

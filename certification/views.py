@@ -149,6 +149,7 @@ def _record_context(
         "criteria_rows": [(c, assessments.get(c.pk), *fields.get(c.pk, (None, None))) for c in criteria],
         "dossier_form": dossier_form if can_edit else None,
         "can_edit": can_edit,
+        "can_withdraw": can_edit and services.can_withdraw(record),
         "missing": services.missing_for_submission(record) if can_edit else [],
         "can_approve": can_approve,
         # Told before the reviewer tries: the approval would be refused for these reasons.
@@ -278,6 +279,26 @@ def record_revoke(request: HttpRequest, pk: int) -> HttpResponse:
         lambda r: services.revoke(r, request.user, reason),
         _("Đã thu hồi công nhận."),
     )
+
+
+@role_required(Action.CHANGE)
+def record_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Withdraw a registration that never went to a reviewer: a page to confirm, then the POST."""
+    records = CertificationRecord.objects.with_subject()
+    record = get_scoped_object_or_404(records, request.user, Action.CHANGE, pk=pk)
+    if request.method != "POST":
+        if not services.can_withdraw(record):
+            messages.error(request, _("Chỉ rút được đăng ký chưa từng nộp hồ sơ."))
+            return _detail(record)
+        return render(request, "certification/withdraw_confirm.html", {"record": record})
+    try:
+        services.withdraw(record, request.user)
+    except CertificationError as exc:
+        messages.error(request, str(exc))
+        return _detail(record)
+    done = _("Đã rút đăng ký năm %(year)s của “%(subject)s”.")
+    messages.success(request, done % {"year": record.year, "subject": record.subject})
+    return redirect("certification:record_list")
 
 
 @role_required(Action.VIEW)

@@ -266,6 +266,10 @@ MATRIX: dict[str, Entry] = {
     "certification:record_approve": _record_action(review=True),
     "certification:record_reject": _record_action(review=True),
     "certification:record_revoke": _record_action(review=True),
+    # A registration never submitted: GET asks to confirm, POST withdraws it.
+    "certification:record_withdraw": Entry(
+        kwargs=pk_of("record"), out_kwargs=pk_of("out_record"), get=changers(OK), post=changers(REDIRECT)
+    ),
     "certification:certificate": Entry(
         kwargs=pk_of("approved_record"),
         out_kwargs=pk_of("out_approved_record"),

@@ -475,3 +475,55 @@ def test_registering_a_whole_commune_and_filling_a_dossier_leave_history(tree, u
         assert assessment.history.latest().history_user == users.commune_staff
     fill_dossier(record, users.commune_staff, met=True)  # nothing changed: no new history rows
     assert all(a.history.count() == 2 for a in assessments)
+
+
+# --- Withdrawing a registration ------------------------------------------------------------------
+
+
+def test_a_registration_never_submitted_is_withdrawn_and_the_area_can_then_be_deleted(
+    client, area, users, settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path
+    record = services.register(area, YEAR, users.commune_staff)
+    png = SimpleUploadedFile("bien-ban.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 32, content_type="image/png")
+    stored = tmp_path / services.add_attachment(record, users.commune_staff, png).file.name
+    assert stored.exists()
+    client.force_login(users.commune_staff)
+    detail = client.get(record.get_absolute_url()).content.decode()
+    assert 'data-testid="withdraw"' in detail
+    url = reverse("certification:record_withdraw", args=[record.pk])
+    assert 'data-testid="withdraw-confirm"' in client.get(url).content.decode()
+    assert CertificationRecord.objects.filter(pk=record.pk).exists()  # asking changes nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url)
+    assert response.url == reverse("certification:record_list")
+    assert not CertificationRecord.objects.filter(pk=record.pk).exists()
+    assert not Transition.objects.filter(record_id=record.pk).exists()
+    assert not stored.exists()
+    client.post(reverse("registry:area_delete", args=[area.pk]))
+    assert not type(area).objects.filter(pk=area.pk).exists()
+
+
+def test_a_dossier_once_submitted_cannot_be_withdrawn(client, area, users):
+    record = submitted(area, YEAR, users.commune_staff)
+    with pytest.raises(CertificationError, match=r"Chỉ rút được đăng ký chưa từng nộp hồ sơ\."):
+        services.withdraw(record, users.commune_staff)
+    services.reject(record, users.reviewer, "Thiếu biên bản")
+    record.refresh_from_db()
+    with pytest.raises(CertificationError):
+        services.withdraw(record, users.commune_staff)
+    client.force_login(users.commune_staff)
+    assert 'data-testid="withdraw"' not in client.get(record.get_absolute_url()).content.decode()
+    client.post(reverse("certification:record_withdraw", args=[record.pk]))
+    assert CertificationRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_another_commune_cannot_withdraw_a_registration(client, area, users):
+    record = services.register(area, YEAR, users.commune_staff)
+    client.force_login(users.other_commune_staff)
+    assert client.post(reverse("certification:record_withdraw", args=[record.pk])).status_code == 404
+    client.force_login(users.reviewer)
+    assert client.post(reverse("certification:record_withdraw", args=[record.pk])).status_code == 403
+    assert CertificationRecord.objects.filter(pk=record.pk).exists()
