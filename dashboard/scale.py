@@ -302,10 +302,11 @@ def generate(sizes: Sizes, seed: int = 1, log=print) -> dict[str, int]:
         SecurityModel, ["commune_id", "name", "model_type_id", "started_on", "status"], model_rows
     )
     review_rows = []
+    last_day = datetime.date(sizes.last_year, 12, 31)  # no review after the dataset's last year
     for mid, row in zip(model_ids, model_rows, strict=True):
         start = row[3]
         for kind in ("interim", "final")[: rng.choice((1, 1, 2))]:
-            day = start + datetime.timedelta(days=rng.randrange(60, 700))
+            day = min(start + datetime.timedelta(days=rng.randrange(60, 700)), last_day)
             klass = rng.choices(cat["classes"], weights=(5, 3, 2, 1))[0]
             review_rows.append((mid, day, kind, klass.pk))
     _copy(ModelReview, ["model_id", "reviewed_on", "kind", "effectiveness_id"], review_rows)
