@@ -7,6 +7,7 @@ is never typed twice.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.conf import settings
@@ -255,17 +256,18 @@ class Campaign(NormalizedTextMixin, TimeStamped):
     def clean(self) -> None:
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": gettext("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu.")})
-        plan = self.plan if self.plan_id else None
-        if plan and self.start_date and not plan.year_from <= self.start_date.year <= plan.year_to:
-            raise ValidationError(
-                {
-                    "plan": gettext(
-                        "Đợt vận động bắt đầu năm %(year)s, ngoài thời kỳ của kế hoạch này "
-                        "(%(first)s đến %(last)s)."
-                    )
-                    % {"year": self.start_date.year, "first": plan.year_from, "last": plan.year_to}
-                }
-            )
+        problem = self.outside_plan(self.start_date, self.plan if self.plan_id else None)
+        if problem:
+            raise ValidationError({"plan": problem})
+
+    @staticmethod
+    def outside_plan(start_date: datetime.date | None, plan: Plan | None) -> str | None:
+        """The form's and the imports' rule: a campaign under a plan starts within its years."""
+        if plan and start_date and not plan.year_from <= start_date.year <= plan.year_to:
+            return gettext(
+                "Đợt vận động bắt đầu năm %(year)s, ngoài thời kỳ của kế hoạch này (%(first)s đến %(last)s)."
+            ) % {"year": start_date.year, "first": plan.year_from, "last": plan.year_to}
+        return None
 
 
 class CampaignResult(models.Model):

@@ -194,6 +194,17 @@ class CampaignResource(EntityResource):
             return [("end_date", _("Ngày kết thúc phải sau hoặc bằng ngày bắt đầu."))]
         return []
 
+    def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
+        """A campaign under a plan starts within the plan's years (as on the form)."""
+        ids = {r.resolved.get("plan") for r in rows}
+        plans = Plan.objects.in_bulk([p for p in ids if isinstance(p, int)])
+        problems = []
+        for row in rows:
+            problem = Campaign.outside_plan(row.values.get("start_date"), plans.get(row.resolved.get("plan")))
+            if problem:
+                problems.append((row.number, "plan", problem))
+        return problems
+
     # --- results: one column per metric of the catalogue -----------------------------------------
 
     @classmethod

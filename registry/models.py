@@ -531,18 +531,21 @@ class SteeringCommittee(EndsOnDay, CommuneScoped):
     def get_absolute_url(self) -> str:
         return reverse("registry:committee_detail", args=[self.pk])
 
+    @staticmethod
+    def too_many_listed(member_count: int | None, members: str | None) -> str | None:
+        """The form's and the imports' rule: the list names no more people than the count."""
+        listed = sum(1 for line in (members or "").splitlines() if line.strip())
+        if member_count and listed > member_count:
+            return gettext("Danh sách thành viên có %(listed)s người, nhiều hơn số thành viên đã nhập.") % {
+                "listed": listed
+            }
+        return None
+
     def clean(self) -> None:
         super().clean()
-        listed = sum(1 for line in self.members.splitlines() if line.strip())
-        if self.member_count and listed > self.member_count:
-            raise ValidationError(
-                {
-                    "member_count": gettext(
-                        "Danh sách thành viên có %(listed)s người, nhiều hơn số thành viên đã nhập."
-                    )
-                    % {"listed": listed}
-                }
-            )
+        problem = self.too_many_listed(self.member_count, self.members)
+        if problem:
+            raise ValidationError({"member_count": problem})
 
     @classmethod
     def serving_on(cls, day: datetime.date, prefix: str = "") -> models.Q:
@@ -753,6 +756,19 @@ class SecurityModel(Hosted):
         super().clean()
         if self.replicated_from_id and self.replicated_from_id == self.pk:
             raise ValidationError({"replicated_from": gettext("Mô hình không thể nhân rộng từ chính nó.")})
+        # Its reviews must stay after its start (ModelReview.before_start).
+        if not (self.pk and self.started_on):
+            return
+        first_review = self.reviews.order_by("reviewed_on").values_list("reviewed_on", flat=True).first()
+        if first_review and first_review < self.started_on:
+            raise ValidationError(
+                {
+                    "started_on": gettext(
+                        "Mô hình đã có lần đánh giá ngày %(day)s: ngày bắt đầu không được sau ngày đó."
+                    )
+                    % {"day": first_review.strftime("%d/%m/%Y")}
+                }
+            )
 
 
 class ReviewKind(models.TextChoices):
@@ -788,13 +804,17 @@ class ModelReview(TimeStamped):
     def get_absolute_url(self) -> str:
         return reverse("registry:model_review_detail", args=[self.pk])
 
+    @staticmethod
+    def before_start(reviewed_on: datetime.date | None, started_on: datetime.date | None) -> str | None:
+        """The form's and the imports' rule: a model is reviewed once it has started."""
+        if started_on and reviewed_on and reviewed_on < started_on:
+            return gettext("Mô hình bắt đầu từ %(day)s: ngày đánh giá không được trước đó.") % {
+                "day": started_on.strftime("%d/%m/%Y")
+            }
+        return None
+
     def clean(self) -> None:
         super().clean()
-        started = self.model.started_on if self.model_id else None
-        if started and self.reviewed_on and self.reviewed_on < started:
-            raise ValidationError(
-                {
-                    "reviewed_on": gettext("Mô hình bắt đầu từ %(day)s: ngày đánh giá không được trước đó.")
-                    % {"day": started.strftime("%d/%m/%Y")}
-                }
-            )
+        problem = self.before_start(self.reviewed_on, self.model.started_on if self.model_id else None)
+        if problem:
+            raise ValidationError({"reviewed_on": problem})

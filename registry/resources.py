@@ -280,6 +280,13 @@ class SteeringCommitteeResource(EndDayMixin, EntityResource):
     def end_day_message(self) -> str:
         return _("Có ngày hết hoạt động thì cột “Đang hoạt động” phải ghi “Không”.")
 
+    def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
+        problems = super().validate_row(values)
+        too_many = SteeringCommittee.too_many_listed(values.get("member_count"), values.get("members"))
+        if too_many:
+            problems.append(("member_count", too_many))
+        return problems
+
     def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
         """One active committee per commune, once the file is applied: checked in the dry run
         too, with the committee that stays active named, not left to the database at confirm."""
@@ -460,3 +467,19 @@ class ModelReviewResource(EntityResource):
     class Meta:
         model = ModelReview
         fields = ("commune", "model", "reviewed_on", "kind", "effectiveness", "notes")
+
+    def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
+        """A review is not dated before its model started (as on the model's page)."""
+        models = {r.resolved.get("model") for r in rows} - {None}
+        started = dict(
+            SecurityModel.objects.filter(pk__in=[m for m in models if isinstance(m, int)]).values_list(
+                "pk", "started_on"
+            )
+        )
+        problems = []
+        for row in rows:
+            model_start = started.get(row.resolved.get("model"))
+            problem = ModelReview.before_start(row.values.get("reviewed_on"), model_start)
+            if problem:
+                problems.append((row.number, "reviewed_on", problem))
+        return problems

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from movement.models import Campaign, Plan, ResultMetric
+from movement.models import Campaign, CampaignKind, Plan, ResultMetric
 from tests.test_movement_views import campaign_post, catalogues, login, make_plan, plan_post  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +91,17 @@ def test_commendation_decision_cannot_be_dated_after_today(client, tree, users, 
     }
     response = client.post(reverse("movement:commendation_create"), data)
     assert response.context["form"].errors["decision_date"][0].startswith(f"Ngày {later:%d/%m/%Y} chưa đến")
+
+
+@pytest.mark.usefixtures("fast_passwords")
+def test_a_campaign_import_outside_its_plans_years_is_refused(tree, users, catalogues):  # noqa: F811
+    from tests.import_helpers import csv_bytes, errors_of, import_file
+
+    make_plan(tree.province)  # 747/KH-CAT, 2023 to 2025
+    header = ["Mã địa bàn", "Tên đợt vận động, sự kiện", "Loại", "Số kế hoạch", "Từ ngày", "Đến ngày"]
+    kind = CampaignKind.objects.first().name
+    rows = [header, ["22615", "Ra quân 2022", kind, "747/KH-CAT", "01/05/2022", "02/05/2022"]]
+    assert errors_of(import_file("campaigns", csv_bytes(rows), "dvd.csv", users.admin)) == [
+        (2, "Số kế hoạch", "Đợt vận động bắt đầu năm 2022, ngoài thời kỳ của kế hoạch này (2023 đến 2025).")
+    ]
+    assert not Campaign.objects.exists()

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from registry import demo
 from registry.models import ForceUnit, ModelReview, Organisation, ResidentialArea, Status, SteeringCommittee
-from tests.import_helpers import csv_bytes, errors_of, import_file
+from tests.import_helpers import csv_bytes, errors_of, import_file, xlsx_bytes
 from tests.test_registry_pages import login, make_area, make_force, make_model
 
 pytestmark = pytest.mark.django_db
@@ -224,3 +224,44 @@ def test_an_area_cannot_have_more_households_than_people(client, tree, users, ca
     rows.append(["22615", "Thôn Mới", "Thôn", 100, 20])
     assert errors_of(import_file("areas", csv_bytes(rows), "a.csv", users.admin)) == [(2, "Số hộ", message)]
     assert not ResidentialArea.objects.exists()
+
+
+def test_a_model_cannot_start_after_its_first_review(client, tree, users, cat):
+    model = make_model(tree.commune, cat, started_on=datetime.date(2021, 11, 1))
+    good = cat["effectiveness"]["Tốt"]
+    day = datetime.date(2023, 6, 24)
+    ModelReview.objects.create(model=model, reviewed_on=day, kind="interim", effectiveness=good)
+    login(client, users.province_staff)
+    data = {
+        "commune": tree.commune.pk,
+        "name": model.name,
+        "model_type": model.model_type_id,
+        "status": Status.ACTIVE,
+        "started_on": "2025-01-01",
+    }
+    response = client.post(reverse("registry:model_update", args=[model.pk]), data)
+    assert response.context["form"].errors["started_on"] == [
+        "Mô hình đã có lần đánh giá ngày 24/06/2023: ngày bắt đầu không được sau ngày đó."
+    ]
+    data["started_on"] = "2022-01-01"
+    response = client.post(reverse("registry:model_update", args=[model.pk]), data)
+    assert response.status_code == 302
+
+
+@pytest.mark.usefixtures("fast_passwords")
+def test_imports_check_member_lists_and_reviews_before_the_model_started(tree, users, cat):
+    header = ["Mã xã", "Số quyết định", "Ngày quyết định", "Trưởng ban", "Số thành viên", "Thành viên"]
+    rows = [header, ["22615", "1/QĐ", "10/01/2024", "Nguyễn Văn A", 2, "Nguyễn Văn A\nTrần Văn B\nLê Thị C"]]
+    assert errors_of(import_file("committees", xlsx_bytes(rows), "bcd.xlsx", users.admin)) == [
+        (2, "Số thành viên", "Danh sách thành viên có 3 người, nhiều hơn số thành viên đã nhập.")
+    ]
+    make_model(tree.commune, cat, name="Camera an ninh", started_on=datetime.date(2024, 3, 1))
+    rows = [
+        ["Mã xã", "Tên mô hình", "Ngày đánh giá", "Hình thức", "Mức hiệu quả"],
+        ["22615", "Camera an ninh", "01/01/1990", "Tổng kết", "Tốt"],
+        ["22615", "Camera an ninh", "01/09/2024", "Sơ kết", "Khá"],
+    ]
+    assert errors_of(import_file("model-reviews", csv_bytes(rows), "dg.csv", users.admin)) == [
+        (2, "Ngày đánh giá", "Mô hình bắt đầu từ 01/03/2024: ngày đánh giá không được trước đó.")
+    ]
+    assert not ModelReview.objects.exists()
