@@ -46,6 +46,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce, Substr
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -682,8 +683,9 @@ def unit_figures(
             )
         )
     # A past year without one approved dossier in the unit was not kept in the registry: a gap
-    # in the trend, not a 0 % that reads as a collapse. The year shown keeps its 0 % (in progress).
-    kept = {y for (y, _kind), n in approved.items() if n} | {year}
+    # in the trend, not a 0 % that reads as a collapse. This year keeps its 0 % (in progress).
+    this_year = timezone.localdate().year
+    kept = {y for (y, _kind), n in approved.items() if n} | {y for y in trend_years if y >= this_year}
     trend_rates = {
         kind: [
             Rate.percent(certified(kind, y), eligible(kind, y)) if y in kept else None for y in trend_years

@@ -415,3 +415,9 @@ def test_child_table_links_are_the_figure_list_urls(tree, users):
     for unit in children:
         for name, (code, key) in CHILD_LINKS.items():
             assert links[unit.pk][name] == figure_list_url(code, Scope(users.admin, unit), YEAR, key)
+
+
+def test_a_past_year_without_dossiers_is_a_gap_even_when_it_is_the_year_shown(tree, users, world):
+    f = unit_figures(Scope(users.admin, tree.province), 2021)
+    assert f.trend_years == [2017, 2018, 2019, 2020, 2021]
+    assert f.trend["residential_area"] == [None] * 5
