@@ -442,6 +442,8 @@ def test_commune_failing_its_rule_is_refused_on_the_page_and_in_the_batch(client
 
     page = client.get(commune.get_absolute_url()).content.decode()
     assert summary in page.split('data-testid="approval-problems"')[1]
+    approve_form = page.split(reverse("certification:record_approve", args=[commune.pk]))[1]
+    assert 'type="submit" disabled' in approve_form.split("</form>")[0]
     response = client.post(
         reverse("certification:record_approve", args=[commune.pk]),
         {"decision_number": "1/QĐ", "seen_state": "submitted"},
