@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import models
+from django.db import connection, models
 from django.db.models import F, OuterRef, Subquery, Value
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -151,3 +151,31 @@ def bulk_update_audited(
         )
         or 0
     )
+
+
+def record_missing_creations(*, reason: str = "") -> int:
+    """A "+" history row, by the system, for every audited row that has no history at all.
+
+    For writers that skip signals and cannot use :func:`bulk_create_audited` (the demo's
+    ``bulk_create(ignore_conflicts=True)`` returns no keys): without it the row's first edit has
+    nothing to compare against. One ``INSERT … SELECT`` per model, dated by ``created_at`` where
+    the model has one. Returns the number of rows written.
+    """
+    quote = connection.ops.quote_name
+    total = 0
+    with connection.cursor() as cursor:
+        for _entry, model, history in audited_models():
+            columns = [f.column for f in history.tracked_fields]
+            pk = quote(model._meta.pk.column)
+            date = "t.created_at" if "created_at" in columns else "now()"
+            table, hist = quote(model._meta.db_table), quote(history._meta.db_table)
+            # Table and column names come from the models' metadata; the reason is a parameter.
+            sql = (
+                f"INSERT INTO {hist} ({', '.join(quote(c) for c in columns)}, "  # noqa: S608
+                "history_date, history_type, history_change_reason, history_user_id, request_id) "
+                f"SELECT {', '.join(f't.{quote(c)}' for c in columns)}, {date}, '+', %s, NULL, '' "
+                f"FROM {table} AS t WHERE NOT EXISTS (SELECT 1 FROM {hist} AS h WHERE h.{pk} = t.{pk})"
+            )
+            cursor.execute(sql, [reason[:100]])
+            total += cursor.rowcount
+    return total

@@ -142,6 +142,22 @@ def test_history_tab_renders_escaped_in_one_line(tree, kind):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_record_missing_creations_gives_rows_without_history_their_creation_entry(tree, kind):
+    from audit.services import record_missing_creations
+
+    area = make_area(tree.commune, kind)
+    area.history.all().delete()
+    assert record_missing_creations(reason="Dữ liệu mẫu") >= 1
+    assert record_missing_creations() == 0  # nothing left without history
+    created = area.history.get()
+    assert (created.history_type, created.history_change_reason) == ("+", "Dữ liệu mẫu")
+    assert created.history_date == area.created_at and created.name == area.name
+    area.name = "Thôn Một"
+    area.save()
+    changes = {c.name: (c.old, c.new) for c in history_for(area)[0].changes}
+    assert changes == {"name": ("Thôn 1", "Thôn Một")}
+
+
 def test_bulk_writers_write_history_rows(tree, kind, users):
     areas = bulk_create_audited(
         [ResidentialArea(commune=tree.commune, kind=kind, name=f"Thôn {i}") for i in range(5)],

@@ -127,3 +127,22 @@ def test_a_second_make_run_keeps_what_users_did_to_the_demo(loaded, capsys):
     assert "Dữ liệu mẫu đã có: giữ nguyên" in capsys.readouterr().out
     # A reload would have brought the area back under its old name, next to the renamed one.
     assert not ResidentialArea.objects.filter(commune=area.commune, name=old_name).exists()
+
+
+def test_every_audited_demo_row_has_its_creation_entry(demo_province, db):
+    from audit.history import history_for
+    from audit.registration import audited_models
+    from certification.models import CertificationRecord, State
+
+    for _entry, model, history in audited_models():
+        without = model._base_manager.exclude(pk__in=history.objects.values("id"))
+        assert not without.exists(), model._meta.label
+    # So a first edit compares with the loaded values instead of claiming each field was "—".
+    record = CertificationRecord.objects.filter(state=State.SUBMITTED).first()
+    record.state = State.APPROVED
+    record.save()
+    changes = {c.name: (c.old, c.new) for c in history_for(record)[0].changes}
+    assert changes["state"] == (str(State.SUBMITTED.label), str(State.APPROVED.label))
+    area = ResidentialArea.objects.filter(commune__code=demo.DEMO_COMMUNE).first()
+    area.save()
+    assert history_for(area)[0].changes == []

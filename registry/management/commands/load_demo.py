@@ -7,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection, transaction
 
 from accounts.models import User
+from audit.services import record_missing_creations
 from registry.demo import DEMO_USERS
 
 # Each app's demo module, in dependency order; every loader is idempotent.
@@ -39,4 +40,8 @@ class Command(BaseCommand):
                 # Fresh tables have no statistics yet; the next loader's queries need them.
                 with connection.cursor() as cursor:
                     cursor.execute("ANALYZE")
+            # The loaders bulk-create without signals: give every demo row its creation entry, so
+            # its first edit shows what it was before.
+            created = record_missing_creations(reason="Dữ liệu mẫu")
+            self.stdout.write(f"Lịch sử: {created} dòng tạo mới cho dữ liệu mẫu.")
         self.stdout.write(self.style.SUCCESS("Dữ liệu mẫu đã sẵn sàng."))
