@@ -23,7 +23,7 @@ EMPTY = "—"
 class FieldChange:
     name: str
     label: str
-    old: str
+    old: str | None  # None: no earlier history row, the value before is unknown
     new: str
 
 
@@ -33,6 +33,9 @@ class HistoryEntry:
     model_label: str
     object_label: str
     changes: list[FieldChange] = field(default_factory=list)
+    # An edit or deletion with no earlier row (data written without history): its values are shown
+    # as they became, not as changes from "—".
+    previous_unknown: bool = False
 
     @property
     def date(self) -> datetime.datetime:
@@ -130,9 +133,13 @@ def build_entries(pairs: list[tuple[Any, Any | None]]) -> list[HistoryEntry]:
             record=record,
             model_label=str(record.instance_type._meta.verbose_name),
             object_label=object_label(record),
+            previous_unknown=previous is None and record.history_type != "+",
         )
         for f in fields:
-            old = _display(f, getattr(previous, f.attname), labels) if previous is not None else EMPTY
+            if previous is not None:
+                old = _display(f, getattr(previous, f.attname), labels)
+            else:
+                old = None if entry.previous_unknown else EMPTY
             new = _display(f, getattr(record, f.attname), labels)
             entry.changes.append(FieldChange(f.name, str(f.verbose_name), old, new))
         entries.append(entry)

@@ -142,6 +142,19 @@ def test_history_tab_renders_escaped_in_one_line(tree, kind):
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
 
 
+def test_an_edit_without_an_earlier_history_row_shows_values_as_unknown_not_as_changed(tree, kind):
+    area = make_area(tree.commune, kind)
+    area.history.all().delete()  # written without history, as bulk writers that skip signals do
+    area.households = 12
+    area.save()
+    entry = history_for(area)[0]
+    assert entry.previous_unknown
+    assert {c.name: (c.old, c.new) for c in entry.changes}["households"] == (None, "12")
+    html = Template("{% load audit %}{% history_tab area %}").render(Context({"area": area}))
+    assert "Không rõ giá trị trước lần sửa này" in html
+    assert "—" not in html and "→" not in html
+
+
 def test_record_missing_creations_gives_rows_without_history_their_creation_entry(tree, kind):
     from audit.services import record_missing_creations
 
