@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
+from decimal import Decimal
 from typing import Any
 
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext, pgettext_lazy
+
+from dashboard.templatetags.dashboard_tags import num
 
 TYPE_LABELS = {
     "+": pgettext_lazy("history type", "Tạo mới"),
@@ -58,6 +61,11 @@ class HistoryEntry:
     def object_id(self) -> Any:
         return self.record.id
 
+    @property
+    def id_label(self) -> str:
+        # The same "#id" object_label() falls back to, so a row without a name shows its id once.
+        return f"#{self.record.id}"
+
 
 def diff_fields(history_model: type[models.Model]) -> list[models.Field]:
     """The fields a person edits (timestamps, paths and generated columns are not diffed)."""
@@ -94,6 +102,8 @@ def _display(f: models.Field, value: Any, labels: dict[tuple[type, Any], str]) -
         return formats.localize(timezone.localtime(value) if timezone.is_aware(value) else value)
     if isinstance(value, datetime.date):
         return formats.localize(value)
+    if isinstance(value, Decimal):
+        return num(value)  # "2", "2,5": the active language's separators, no trailing zeros
     return str(value)
 
 

@@ -271,7 +271,9 @@ class Campaign(NormalizedTextMixin, TimeStamped):
 
 
 class CampaignResult(models.Model):
-    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="results")
+    campaign = models.ForeignKey(
+        Campaign, verbose_name=_("đợt vận động, sự kiện"), on_delete=models.CASCADE, related_name="results"
+    )
     metric = models.ForeignKey(
         ResultMetric, verbose_name=_("chỉ số"), on_delete=models.PROTECT, related_name="results"
     )

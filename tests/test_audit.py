@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 import pytest
 from django.contrib.admin.sites import site as admin_site
@@ -169,6 +170,31 @@ def test_record_missing_creations_gives_rows_without_history_their_creation_entr
     area.save()
     changes = {c.name: (c.old, c.new) for c in history_for(area)[0].changes}
     assert changes == {"name": ("Thôn 1", "Thôn Một")}
+
+
+def test_change_log_names_a_campaign_result_once_with_its_value_in_local_format(client, tree, users):
+    from movement.models import Campaign, CampaignKind, CampaignResult, ResultMetric
+
+    # Own catalogue rows: a transactional test run before may have flushed the seeded ones.
+    kind, _created = CampaignKind.objects.get_or_create(name="Ngày hội toàn dân bảo vệ ANTQ")
+    metric, _created = ResultMetric.objects.get_or_create(
+        code="propaganda_sessions", defaults={"name": "Số buổi tuyên truyền", "unit": "buổi"}
+    )
+    campaign = Campaign.objects.create(
+        kind=kind,
+        name="Ngày hội toàn dân",
+        place=tree.commune,
+        start_date=datetime.date(2025, 8, 19),
+        end_date=datetime.date(2025, 8, 19),
+    )
+    result = CampaignResult.objects.create(
+        campaign=campaign, metric=metric, value=Decimal("2.50")
+    )
+    client.force_login(users.admin)
+    html = listed(client, model="movement.campaignresult")
+    assert "Đợt vận động, sự kiện:" in html and "Campaign" not in html
+    assert f"Kết quả: <span class=\"text-muted small\">#{result.pk}</span>" in html  # the id once
+    assert "2,5<" in html and "2.50" not in html
 
 
 def test_bulk_writers_write_history_rows(tree, kind, users):
