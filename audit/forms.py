@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -34,7 +35,7 @@ class ChangeFilterForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["model"].choices = [("", gettext("Tất cả"))] + [
-            (model._meta.label_lower, str(model._meta.verbose_name).capitalize())
+            (model._meta.label_lower, capfirst(model._meta.verbose_name))
             for _entry, model, _history in audited_models()
         ]
 

@@ -197,6 +197,14 @@ def test_change_log_names_a_campaign_result_once_with_its_value_in_local_format(
     assert "2,5<" in html and "2.50" not in html
 
 
+def test_change_log_model_filter_keeps_acronyms_in_capitals(users):
+    from audit.forms import ChangeFilterForm
+
+    labels = dict(ChangeFilterForm().fields["model"].choices)
+    assert labels["registry.securitymodel"] == "Mô hình tự quản về ANTT"
+    assert labels["certification.certificationrecord"].startswith("Hồ sơ công nhận “An toàn về ANTT”")
+
+
 def test_bulk_writers_write_history_rows(tree, kind, users):
     areas = bulk_create_audited(
         [ResidentialArea(commune=tree.commune, kind=kind, name=f"Thôn {i}") for i in range(5)],
