@@ -29,10 +29,8 @@ def _change_list_body(request: HttpRequest) -> TemplateResponse:
         criteria = None
     page = Paginator(change_log(criteria) if criteria else [], PAGE_SIZE).get_page(request.GET.get("page"))
     entries = entries_for_page(list(page.object_list))
-    query = request.GET.copy()
-    query.pop("page", None)
     return TemplateResponse(
         request,
         "audit/change_list.html",
-        {"form": form, "page": page, "entries": entries, "query": query.urlencode()},
+        {"form": form, "page": page, "entries": entries},
     )

@@ -61,13 +61,6 @@ def _detail(record: CertificationRecord) -> HttpResponse:
     return redirect("certification:record_detail", pk=record.pk)
 
 
-def _base_query(request: HttpRequest) -> str:
-    """The current filters without the page number, for the pager's links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def _int(value: str | None) -> int | None:
     try:
         return int(value) if value not in (None, "") else None
@@ -108,7 +101,6 @@ def record_list(request: HttpRequest) -> HttpResponse:
             "kinds": SubjectKind.choices,
             "years": [y for y, _ in _year_options()],
             "can_change": request.user.can(Action.CHANGE),
-            "base_query": _base_query(request),
             **export_links(request, CertificationRecord),
         },
     )
@@ -479,7 +471,6 @@ def _review_queue_body(request: HttpRequest) -> TemplateResponse:
             "form": form,
             "page": page,
             "batch_form": BatchApproveForm(auto_id="batch_%s"),
-            "base_query": _base_query(request),
         },
     )
 
@@ -593,7 +584,6 @@ def status_subjects(request: HttpRequest) -> HttpResponse:
             "kind": kind,
             "kind_label": stats.KIND_LABELS[kind],
             "page": page,
-            "base_query": _base_query(request),
         },
     )
 

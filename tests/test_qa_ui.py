@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -80,6 +81,28 @@ def test_list_pager_speaks_the_readers_language(client, tree, users, movement_ca
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     text = visible_text(client.get(url).content.decode())
     assert "« Previous page" in text and "Next page »" in text
+
+
+@pytest.mark.django_db
+def test_hand_written_pagers_use_the_tables_words_and_keep_the_filters(client, tree, users):
+    from registry.models import AreaKind, ResidentialArea
+
+    kind = AreaKind.objects.create(name="Thôn")
+    for i in range(60):  # two pages of the change log
+        ResidentialArea.objects.create(commune=tree.commune, kind=kind, name=f"Thôn {i}")
+    client.force_login(users.admin)
+    url = reverse("audit:change_list")
+    html = client.get(url, {"model": "registry.residentialarea"}).content.decode()
+    assert "Trang sau »" in visible_text(html)
+    assert 'href="?model=registry.residentialarea&amp;page=2"' in html
+    text = visible_text(client.get(url, {"model": "registry.residentialarea", "page": 2}).content.decode())
+    assert "« Trang trước" in text and "Trang 2/2" in text and " Sau" not in text
+    # Every other list pages with the one shared pager.
+    templates = Path(settings.BASE_DIR, "templates")
+    own = {templates / "partials" / "pager.html", templates / "tables" / "table.html"}
+    for path in templates.rglob("*.html"):
+        if path not in own:
+            assert "next_page_number" not in path.read_text(), path
 
 
 # --- Dates ---------------------------------------------------------------------------------------
