@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from dataio.readers import Table
 from dataio.resources import Column, EntityResource, columns_of
-from dataio.widgets import CellError, NaturalKeyWidget, TextWidget, UnitCodeWidget
+from dataio.widgets import CellError, ChoiceWidget, NaturalKeyWidget, TextWidget, UnitCodeWidget
 from registry.models import AdministrativeUnit
 from registry.text import fold, name_key
 
@@ -480,7 +480,7 @@ class _Planner:
             current = existing.get(row.key)
             near = near_existing.get(self.row_key(row, fold)) if current is None else None
             label = (
-                " · ".join(str(row.values.get(k) or "") for k in label_keys)
+                " · ".join(key_text(self.by_key[k], row.values.get(k)) for k in label_keys)
                 if len(plan.results) < PREVIEW_ROWS
                 else ""
             )
@@ -760,6 +760,18 @@ def _written_keys(plan: Plan, resource: EntityResource, wave: list[_Row]) -> dic
     attname = _attname(plan, plan.resource_class.natural_key[0])
     keys = [r.values[attname] for r in wave]
     return dict(resource.existing_queryset().filter(**{f"{attname}__in": keys}).values_list(attname, "pk"))
+
+
+def key_text(column: Column, value: Any) -> str:
+    """A key cell as the preview names the row: dates as dd/mm/yyyy and choices by their label,
+    as the file writes them, not as stored ("2023-01-05", "final")."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, datetime.date):
+        return f"{value:%d/%m/%Y}"
+    if isinstance(column.widget, ChoiceWidget):
+        return str(column.widget.format(value))
+    return str(value)
 
 
 def _full_row(values: dict[str, Any], fields: list[models.Field], now: datetime.datetime) -> dict[str, Any]:

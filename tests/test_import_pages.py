@@ -278,3 +278,25 @@ def test_opening_the_confirm_address_leads_back_to_the_import_page_with_a_messag
     assert "Không có gì để xác nhận: hãy tải tệp lên để kiểm tra." in response.content.decode()
     _login(client, users.province_staff)
     assert client.get(reverse("dataio:confirm")).status_code == 403
+
+
+def test_preview_names_rows_by_their_key_with_dates_and_choices_as_written(tree, users, catalogues):
+    from registry.models import ModelType, SecurityModel
+    from tests.import_helpers import import_file
+
+    committees = [
+        ["Mã xã", "Số quyết định", "Ngày quyết định", "Trưởng ban", "Chức vụ trưởng ban", "Số thành viên"],
+        ["22615", "31/QĐ-UBND", "05/01/2023", "Nguyễn Văn A", "Chủ tịch UBND xã", 12],
+    ]
+    outcome = import_file("committees", xlsx_bytes(committees), "bcd.xlsx", users.admin, dry_run=True)
+    assert [r.label for r in outcome.plan.results] == ["22615 · 31/QĐ-UBND · 05/01/2023"]
+
+    SecurityModel.objects.create(
+        commune=tree.commune, name="Camera thôn 1", model_type=ModelType.objects.get()
+    )
+    reviews = [
+        ["Mã xã", "Tên mô hình", "Ngày đánh giá", "Hình thức", "Mức hiệu quả"],
+        ["22615", "Camera thôn 1", "01/01/1990", "final", "Tốt"],
+    ]
+    outcome = import_file("model-reviews", xlsx_bytes(reviews), "dg.xlsx", users.admin, dry_run=True)
+    assert [r.label for r in outcome.plan.results] == ["Camera thôn 1 · 01/01/1990 · Tổng kết"]
