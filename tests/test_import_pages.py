@@ -50,6 +50,7 @@ def test_admin_previews_confirms_and_reimports_without_change(client, tree, user
     assert response.status_code == 200
     page = response.content.decode()
     assert "Sẵn sàng nhập. Thêm mới 2, cập nhật 0, không đổi 0 dòng." in page
+    assert "Hủy</a>" in page and "Huỷ" not in page  # the spelling of every other page
     assert not ResidentialArea.objects.exists()  # a dry run writes nothing
     token = response.context["token"]
     response = client.post(reverse("dataio:confirm"), {"token": token})
