@@ -1,12 +1,13 @@
-"""Project-wide views: health check and error pages."""
+"""Project-wide views: health check, favicon and error pages."""
 
 from __future__ import annotations
 
 import sys
 
 from django.db import DatabaseError, InterfaceError, OperationalError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.template import loader
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -25,6 +26,12 @@ def healthz(request: HttpRequest) -> JsonResponse:
         connection.close_if_unusable_or_obsolete()
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponsePermanentRedirect:
+    """Browsers ask for /favicon.ico on pages that link no icon (the Django admin's)."""
+    return HttpResponsePermanentRedirect(static("favicon.svg"))
 
 
 def server_error(request: HttpRequest) -> HttpResponse:

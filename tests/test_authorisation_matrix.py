@@ -85,7 +85,7 @@ from registry.models import (
 from tests.conftest import Tree, Users, build_tree, build_users, make_unit
 
 # Outcomes. LOGIN: 302 to the login page; REDIRECT: 302 anywhere else.
-OK, BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 400, 403, 404, 405
+OK, MOVED, BAD_REQUEST, FORBIDDEN, NOT_FOUND, NOT_ALLOWED = 200, 301, 400, 403, 404, 405
 LOGIN, REDIRECT = "login", "redirect"
 Expect = int | str
 
@@ -207,6 +207,7 @@ MATRIX: dict[str, Entry] = {
     "login": Entry(get=roles(REDIRECT, anonymous=OK), post=roles(REDIRECT, anonymous=OK)),
     "logout": Entry(get=roles(NOT_ALLOWED, anonymous=NOT_ALLOWED), post=roles(LOGIN)),
     "healthz": Entry(get=roles(OK, anonymous=OK), post=roles(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
+    "favicon": Entry(get=roles(MOVED, anonymous=MOVED), post=roles(NOT_ALLOWED, anonymous=NOT_ALLOWED)),
     # --- Registry ---------------------------------------------------------------------------------
     "registry:unit_detail": Entry(
         kwargs=lambda w: {"pk": w.tree.commune.pk},

@@ -107,6 +107,16 @@ def test_healthz_reports_database_ok(client):
 
 
 @pytest.mark.django_db
+def test_favicon_ico_leads_to_the_apps_icon_for_pages_that_link_none(client):
+    # The Django admin's pages link no icon: browsers then ask for /favicon.ico.
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"] == settings.STATIC_URL + "favicon.svg"
+    assert (settings.BASE_DIR / "static" / "favicon.svg").exists()
+    assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db
 def test_healthz_is_503_when_database_is_down(client):
     with mock.patch("config.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
