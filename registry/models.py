@@ -676,21 +676,22 @@ class ForceUnit(Hosted):
     def get_absolute_url(self) -> str:
         return reverse("registry:force_detail", args=[self.pk])
 
+    @staticmethod
+    def after_type_ended(established_on: datetime.date | None, last_day: datetime.date | None) -> str | None:
+        """The form's and the imports' rule: a type replaced by a reform (e.g. semi-professional
+        commune police, 1 July 2024) stays for the units set up while it was in use, not new ones."""
+        if last_day and established_on and established_on > last_day:
+            return gettext(
+                "Loại lực lượng này chỉ áp dụng đến %(day)s: lực lượng thành lập sau ngày đó thuộc loại khác."
+            ) % {"day": last_day.strftime("%d/%m/%Y")}
+        return None
+
     def clean(self) -> None:
         super().clean()
-        # A type replaced by a reform (e.g. semi-professional commune police, 1 July 2024) stays
-        # for the units set up while it was in use, not for new ones.
         last_day = self.force_type.valid_to if self.force_type_id else None
-        if last_day and self.established_on and self.established_on > last_day:
-            raise ValidationError(
-                {
-                    "force_type": gettext(
-                        "Loại lực lượng này chỉ áp dụng đến %(day)s: lực lượng thành lập sau ngày đó "
-                        "thuộc loại khác."
-                    )
-                    % {"day": last_day.strftime("%d/%m/%Y")}
-                }
-            )
+        problem = self.after_type_ended(self.established_on, last_day)
+        if problem:
+            raise ValidationError({"force_type": problem})
 
 
 class ModelType(Catalogue):

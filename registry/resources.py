@@ -396,6 +396,18 @@ class ForceUnitResource(HostedResource):
             "stopped_on",
         )
 
+    def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
+        """A type replaced by a reform is not given to a unit set up after it (as on the form)."""
+        ids = [t for t in {r.resolved.get("force_type") for r in rows} if isinstance(t, int)]
+        last_days = dict(ForceType.objects.filter(pk__in=ids).values_list("pk", "valid_to"))
+        problems = []
+        for row in rows:
+            last_day = last_days.get(row.resolved.get("force_type"))
+            problem = ForceUnit.after_type_ended(row.values.get("established_on"), last_day)
+            if problem:
+                problems.append((row.number, "force_type", problem))
+        return problems
+
 
 class SecurityModelResource(HostedResource):
     label = gettext_noop("Mô hình tự quản về ANTT")

@@ -265,3 +265,18 @@ def test_imports_check_member_lists_and_reviews_before_the_model_started(tree, u
         (2, "Ngày đánh giá", "Mô hình bắt đầu từ 01/03/2024: ngày đánh giá không được trước đó.")
     ]
     assert not ModelReview.objects.exists()
+
+
+@pytest.mark.usefixtures("fast_passwords")
+def test_the_force_import_refuses_a_replaced_type_for_a_later_unit(tree, users, cat):
+    old_type = cat["force_types"][demo.COMMUNE_POLICE]
+    later = old_type.valid_to + datetime.timedelta(days=1)
+    rows = [
+        ["Mã xã", "Tên lực lượng", "Loại lực lượng", "Số thành viên", "Ngày thành lập"],
+        ["22615", "Ban Công an xã", old_type.name, 9, later.strftime("%d/%m/%Y")],
+        ["22615", "Ban Công an xã cũ", old_type.name, 9, "01/05/2015"],
+    ]
+    [(row, column, message)] = errors_of(import_file("forces", csv_bytes(rows), "llnc.csv", users.admin))
+    assert (row, column) == (2, "Loại lực lượng")
+    assert message.startswith(f"Loại lực lượng này chỉ áp dụng đến {old_type.valid_to:%d/%m/%Y}")
+    assert not ForceUnit.objects.exists()
