@@ -95,6 +95,18 @@ class EntityResource(resources.ModelResource):
         at once: a list of (row number, field name, message). E.g. an area that no longer exists."""
         return []
 
+    @staticmethod
+    def resolved_ids(rows: list[Any], key: str) -> list[int]:
+        """The ids the rows' ``key`` column resolved to (rows written by the same file excepted)."""
+        return [pk for pk in {row.resolved.get(key) for row in rows} if isinstance(pk, int)]
+
+    @staticmethod
+    def row_problems(
+        rows: list[Any], field: str, rule: Callable[[Any], str | None]
+    ) -> list[tuple[int, str, str]]:
+        """``rule``'s message for each row it refuses, as :meth:`validate_resolved` returns them."""
+        return [(row.number, field, problem) for row in rows if (problem := rule(row))]
+
     def check_insert(self, new: dict[str, Any]) -> list[tuple[str, str]]:
         """Rules for a row that does not exist yet (values by attname): a list of (field name, message)."""
         return []

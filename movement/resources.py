@@ -196,14 +196,14 @@ class CampaignResource(EntityResource):
 
     def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
         """A campaign under a plan starts within the plan's years (as on the form)."""
-        ids = {r.resolved.get("plan") for r in rows}
-        plans = Plan.objects.in_bulk([p for p in ids if isinstance(p, int)])
-        problems = []
-        for row in rows:
-            problem = Campaign.outside_plan(row.values.get("start_date"), plans.get(row.resolved.get("plan")))
-            if problem:
-                problems.append((row.number, "plan", problem))
-        return problems
+        plans = Plan.objects.in_bulk(self.resolved_ids(rows, "plan"))
+        return self.row_problems(
+            rows,
+            "plan",
+            lambda row: Campaign.outside_plan(
+                row.values.get("start_date"), plans.get(row.resolved.get("plan"))
+            ),
+        )
 
     # --- results: one column per metric of the catalogue -----------------------------------------
 

@@ -398,15 +398,15 @@ class ForceUnitResource(HostedResource):
 
     def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
         """A type replaced by a reform is not given to a unit set up after it (as on the form)."""
-        ids = [t for t in {r.resolved.get("force_type") for r in rows} if isinstance(t, int)]
-        last_days = dict(ForceType.objects.filter(pk__in=ids).values_list("pk", "valid_to"))
-        problems = []
-        for row in rows:
-            last_day = last_days.get(row.resolved.get("force_type"))
-            problem = ForceUnit.after_type_ended(row.values.get("established_on"), last_day)
-            if problem:
-                problems.append((row.number, "force_type", problem))
-        return problems
+        types = self.resolved_ids(rows, "force_type")
+        last_days = dict(ForceType.objects.filter(pk__in=types).values_list("pk", "valid_to"))
+        return self.row_problems(
+            rows,
+            "force_type",
+            lambda row: ForceUnit.after_type_ended(
+                row.values.get("established_on"), last_days.get(row.resolved.get("force_type"))
+            ),
+        )
 
 
 class SecurityModelResource(HostedResource):
@@ -482,16 +482,12 @@ class ModelReviewResource(EntityResource):
 
     def validate_resolved(self, rows: list[Any]) -> list[tuple[int, str, str]]:
         """A review is not dated before its model started (as on the model's page)."""
-        models = {r.resolved.get("model") for r in rows} - {None}
-        started = dict(
-            SecurityModel.objects.filter(pk__in=[m for m in models if isinstance(m, int)]).values_list(
-                "pk", "started_on"
-            )
+        models = self.resolved_ids(rows, "model")
+        started = dict(SecurityModel.objects.filter(pk__in=models).values_list("pk", "started_on"))
+        return self.row_problems(
+            rows,
+            "reviewed_on",
+            lambda row: ModelReview.before_start(
+                row.values.get("reviewed_on"), started.get(row.resolved.get("model"))
+            ),
         )
-        problems = []
-        for row in rows:
-            model_start = started.get(row.resolved.get("model"))
-            problem = ModelReview.before_start(row.values.get("reviewed_on"), model_start)
-            if problem:
-                problems.append((row.number, "reviewed_on", problem))
-        return problems
