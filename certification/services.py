@@ -20,6 +20,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from accounts.roles import Action
@@ -332,6 +333,9 @@ def register(subject: Subject, year: int, user: User) -> CertificationRecord:
     return record
 
 
+WITHDRAW_REFUSED = gettext_lazy("Chỉ rút được đăng ký chưa từng nộp hồ sơ.")
+
+
 def can_withdraw(record: CertificationRecord) -> bool:
     """A registration may be withdrawn (made by mistake, or the subject ceased) while its dossier
     has never gone to a reviewer: nobody's decision is undone with it."""
@@ -343,12 +347,16 @@ def withdraw(record: CertificationRecord, user: User) -> None:
     """Delete a registration that never reached a reviewer, with its self-assessment and files."""
     record = _lock(record, user, Action.CHANGE)
     if not can_withdraw(record):
-        raise CertificationError(_("Chỉ rút được đăng ký chưa từng nộp hồ sơ."))
+        raise CertificationError(str(WITHDRAW_REFUSED))
     files = [attachment.file.name for attachment in record.attachments.all()]
     record.delete()
     storage = Attachment._meta.get_field("file").storage
-    # Files go only once the rows are gone for good.
-    transaction.on_commit(lambda: [storage.delete(name) for name in files])
+
+    def delete_files() -> None:  # only once the rows are gone for good
+        for name in files:
+            storage.delete(name)
+
+    transaction.on_commit(delete_files)
 
 
 @dataclass
@@ -612,6 +620,15 @@ def _computed_value(record: CertificationRecord, rule: CommuneRule | None = None
         return rule.met, rule.summary()
 
 
+def _freeze_computed(
+    record: CertificationRecord, user: User, reason: str, rule: CommuneRule | None = None
+) -> None:
+    """Store the computed criterion with the rule's count now (or ``rule``'s): what a step rests on."""
+    met, note = _computed_value(record, rule)
+    computed = [c for c in criteria_for(record) if c.computed]
+    _write_assessments(record, [(c, met, note) for c in computed], user, reason)
+
+
 def missing_for_submission(record: CertificationRecord) -> list[str]:
     """What the dossier still lacks before it can be submitted (empty when complete)."""
     problems = []
@@ -664,10 +681,7 @@ def _submit(
         raise CertificationError(_("Hồ sơ chưa đủ để nộp: %(problems)s.") % {"problems": "; ".join(problems)})
     if record.is_commune_record:
         # Freeze the computed criterion as it stands when the dossier goes to the reviewer.
-        met, note = _computed_value(record)
-        computed = [c for c in criteria_for(record) if c.computed]
-        frozen = [(c, met, note) for c in computed]
-        _write_assessments(record, frozen, user, "Chốt tiêu chí tính từ sổ đăng ký")
+        _freeze_computed(record, user, "Chốt tiêu chí tính từ sổ đăng ký")
     return _move(
         record,
         user,
@@ -717,11 +731,7 @@ def approve(
     if problems:
         raise CertificationError(" ".join([_("Chưa thể công nhận hồ sơ này."), *problems]))
     if rule is not None:
-        met, note = _computed_value(record, rule)
-        computed = [c for c in criteria_for(record) if c.computed]
-        _write_assessments(
-            record, [(c, met, note) for c in computed], user, "Chốt tiêu chí tính từ sổ đăng ký khi công nhận"
-        )
+        _freeze_computed(record, user, "Chốt tiêu chí tính từ sổ đăng ký khi công nhận", rule)
     return _move(
         record,
         user,

@@ -280,7 +280,7 @@ def record_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     record = get_scoped_object_or_404(records, request.user, Action.CHANGE, pk=pk)
     if request.method != "POST":
         if not services.can_withdraw(record):
-            messages.error(request, _("Chỉ rút được đăng ký chưa từng nộp hồ sơ."))
+            messages.error(request, str(services.WITHDRAW_REFUSED))
             return _detail(record)
         return render(request, "certification/withdraw_confirm.html", {"record": record})
     try:
