@@ -41,6 +41,7 @@ from certification.models import (
 )
 from certification.text import format_percent
 from registry.models import AdministrativeUnit, Organisation, ResidentialArea, UnitLevel
+from registry.text import day_text
 
 Subject = ResidentialArea | Organisation | AdministrativeUnit
 
@@ -584,7 +585,7 @@ def save_dossier(
     if meeting_date and not record.period_start <= meeting_date <= timezone.localdate():
         raise CertificationError(
             _("Ngày họp đánh giá phải từ đầu kỳ đánh giá (%(start)s) đến hôm nay.")
-            % {"start": record.period_start.strftime("%d/%m/%Y")}
+            % {"start": day_text(record.period_start)}
         )
     criteria = {c.pk: c for c in criteria_for(record)}
     unknown = set(assessments) - set(criteria)

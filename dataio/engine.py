@@ -27,7 +27,7 @@ from dataio.readers import Table
 from dataio.resources import Column, EntityResource, columns_of
 from dataio.widgets import CellError, ChoiceWidget, NaturalKeyWidget, TextWidget, UnitCodeWidget
 from registry.models import AdministrativeUnit
-from registry.text import fold, name_key
+from registry.text import day_text, fold, name_key
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -768,7 +768,7 @@ def key_text(column: Column, value: Any) -> str:
     if value is None or value == "":
         return ""
     if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
+        return day_text(value)
     if isinstance(column.widget, ChoiceWidget):
         return str(column.widget.format(value))
     return str(value)

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from import_export import widgets
 
-from registry.text import fold, name_key, normalize_text
+from registry.text import day_text, fold, name_key, normalize_text
 
 # A text cell starting with one of these is a formula to a spreadsheet program.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -43,7 +43,7 @@ def cell_text(value: Any) -> str:
     if isinstance(value, datetime.datetime):
         value = value.date()
     if isinstance(value, datetime.date):
-        return value.strftime("%d/%m/%Y")
+        return day_text(value)
     return str(value)
 
 
@@ -158,7 +158,7 @@ class DateCellWidget(CellWidget):
         day = self._day(value)
         if self.past_only and day > timezone.localdate():
             raise CellError(
-                _("Ngày %(day)s chưa đến: hãy kiểm tra lại.") % {"day": day.strftime("%d/%m/%Y")}
+                _("Ngày %(day)s chưa đến: hãy kiểm tra lại.") % {"day": day_text(day)}
             )
         return day
 

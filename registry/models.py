@@ -18,7 +18,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from registry.scoping import ScopedManager, ScopedQuerySet
-from registry.text import folded, normalize_text
+from registry.text import day_text, folded, normalize_text
 from registry.validators import not_after_today
 
 PATH_SEP = "/"
@@ -411,18 +411,18 @@ class ResidentialArea(Closable):
     def get_absolute_url(self) -> str:
         return reverse("registry:area_detail", args=[self.pk])
 
-    MORE_HOUSEHOLDS = _("Số hộ không thể lớn hơn số nhân khẩu: mỗi hộ có ít nhất một người.")
-
     @staticmethod
-    def more_households_than_people(values: dict) -> bool:
-        """The rule of the form and of the imports: each household counts at least one person."""
-        households, population = values.get("households"), values.get("population")
-        return households is not None and population is not None and households > population
+    def more_households_than_people(households: int | None, population: int | None) -> str | None:
+        """The form's and the imports' rule: each household counts at least one person."""
+        if households is not None and population is not None and households > population:
+            return gettext("Số hộ không thể lớn hơn số nhân khẩu: mỗi hộ có ít nhất một người.")
+        return None
 
     def clean(self) -> None:
         super().clean()
-        if self.more_households_than_people(self.__dict__):
-            raise ValidationError({"households": str(self.MORE_HOUSEHOLDS)})
+        problem = self.more_households_than_people(self.households, self.population)
+        if problem:
+            raise ValidationError({"households": problem})
 
 
 class OrganisationCategory(models.TextChoices):
@@ -683,7 +683,7 @@ class ForceUnit(Hosted):
         if last_day and established_on and established_on > last_day:
             return gettext(
                 "Loại lực lượng này chỉ áp dụng đến %(day)s: lực lượng thành lập sau ngày đó thuộc loại khác."
-            ) % {"day": last_day.strftime("%d/%m/%Y")}
+            ) % {"day": day_text(last_day)}
         return None
 
     def clean(self) -> None:
@@ -767,7 +767,7 @@ class SecurityModel(Hosted):
                     "started_on": gettext(
                         "Mô hình đã có lần đánh giá ngày %(day)s: ngày bắt đầu không được sau ngày đó."
                     )
-                    % {"day": first_review.strftime("%d/%m/%Y")}
+                    % {"day": day_text(first_review)}
                 }
             )
 
@@ -810,7 +810,7 @@ class ModelReview(TimeStamped):
         """The form's and the imports' rule: a model is reviewed once it has started."""
         if started_on and reviewed_on and reviewed_on < started_on:
             return gettext("Mô hình bắt đầu từ %(day)s: ngày đánh giá không được trước đó.") % {
-                "day": started_on.strftime("%d/%m/%Y")
+                "day": day_text(started_on)
             }
         return None
 

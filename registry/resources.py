@@ -188,8 +188,10 @@ class ResidentialAreaResource(ClosableResource):
 
     def validate_row(self, values: dict[str, Any]) -> list[tuple[str, str]]:
         problems = super().validate_row(values)
-        if ResidentialArea.more_households_than_people(values):
-            problems.append(("households", str(ResidentialArea.MORE_HOUSEHOLDS)))
+        households, population = values.get("households"), values.get("population")
+        problem = ResidentialArea.more_households_than_people(households, population)
+        if problem:
+            problems.append(("households", problem))
         return problems
 
     class Meta:

@@ -7,6 +7,7 @@ bulk writes and COPY keep the search columns right without any Python in the loo
 
 from __future__ import annotations
 
+import datetime
 import unicodedata
 
 from django.db.models import CharField, F, Func, Value
@@ -37,6 +38,11 @@ _TRANSLATION = str.maketrans(FOLD_FROM, FOLD_TO, COMBINING_MARKS)
 def normalize_text(value: str) -> str:
     """NFC-normalise and trim user text so that composed and decomposed input are stored alike."""
     return " ".join(unicodedata.normalize("NFC", value).split())
+
+
+def day_text(day: datetime.date) -> str:
+    """A day as the pages, the messages and the spreadsheets write it: 15/03/2024."""
+    return day.strftime("%d/%m/%Y")
 
 
 def name_key(value: str | None) -> str:

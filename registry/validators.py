@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from registry.text import day_text
+
 
 def not_after_today(value: datetime.date) -> None:
     """A day that has already come: a decision issued, a review held, a meeting met.
@@ -19,5 +21,5 @@ def not_after_today(value: datetime.date) -> None:
         raise ValidationError(
             gettext("Ngày %(day)s chưa đến (hôm nay là %(today)s): hãy kiểm tra lại."),
             code="future_day",
-            params={"day": value.strftime("%d/%m/%Y"), "today": today.strftime("%d/%m/%Y")},
+            params={"day": day_text(value), "today": day_text(today)},
         )
