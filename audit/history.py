@@ -72,8 +72,34 @@ def diff_fields(history_model: type[models.Model]) -> list[models.Field]:
     return [f for f in history_model.tracked_fields if f.editable and not f.primary_key]
 
 
-def object_label(record: Any) -> str:
-    # Read from the row itself, not from the model's __str__, which may follow relations (queries).
+def _label_fields(record: Any) -> list[tuple[models.Field, ...]]:
+    """The fields a row without a name of its own is known by (the model's ``HISTORY_LABEL``: each
+    part a field name, or a tuple of alternatives of which the first filled one is used)."""
+    parts = getattr(record.instance_type, "HISTORY_LABEL", ())
+    return [
+        tuple(record._meta.get_field(name) for name in (part if isinstance(part, tuple) else (part,)))
+        for part in parts
+    ]
+
+
+def object_label(record: Any, labels: dict[tuple[type, Any], str] | None = None) -> str:
+    """What the row is called: its ``HISTORY_LABEL`` ("Đợt A — Số tin báo"), else its name or number.
+
+    Read from the row itself, not from the model's __str__, which may follow relations (queries);
+    related rows come from ``labels``, fetched in bulk by :func:`build_entries`.
+    """
+    texts = []
+    for alternatives in _label_fields(record):
+        filled = [f for f in alternatives if getattr(record, f.attname) not in (None, "")]
+        if not filled:
+            continue
+        f, value = filled[0], getattr(record, filled[0].attname)
+        if f.is_relation and (labels is None or (f.related_model, value) not in labels):
+            texts = []  # a related row not looked up: the name or id below says more than half a label
+            break
+        texts.append(_display(f, value, labels or {}))
+    if texts:
+        return " — ".join(texts)
     for name in ("full_name", "name", "username", "decision_number"):
         value = getattr(record, name, None)
         if value:
@@ -118,7 +144,8 @@ def build_entries(pairs: list[tuple[Any, Any | None]]) -> list[HistoryEntry]:
     for record, previous in pairs:
         fields = _changed(record, previous, diff_fields(type(record)))
         changed.append(fields)
-        for f in fields:
+        named_by = [f for alternatives in _label_fields(record) for f in alternatives]
+        for f in [*fields, *named_by]:
             if f.is_relation:
                 for row in (record, previous):
                     value = getattr(row, f.attname, None) if row is not None else None
@@ -126,7 +153,9 @@ def build_entries(pairs: list[tuple[Any, Any | None]]) -> list[HistoryEntry]:
                         wanted[f.related_model].add(value)
     labels: dict[tuple[type, Any], str] = {}
     for model, ids in wanted.items():
-        for obj in model._base_manager.filter(pk__in=ids):
+        # A related row's name may follow its own relations (a dossier is named by its subject).
+        parents = [f.name for f in model._meta.fields if f.many_to_one]
+        for obj in model._base_manager.filter(pk__in=ids).select_related(*parents):
             labels[(model, obj.pk)] = str(obj)
         missing = ids - {pk for (m, pk) in labels if m is model}
         history = getattr(model, "history", None)
@@ -142,7 +171,7 @@ def build_entries(pairs: list[tuple[Any, Any | None]]) -> list[HistoryEntry]:
         entry = HistoryEntry(
             record=record,
             model_label=str(record.instance_type._meta.verbose_name),
-            object_label=object_label(record),
+            object_label=object_label(record, labels),
             previous_unknown=previous is None and record.history_type != "+",
         )
         for f in fields:

@@ -63,6 +63,8 @@ class CriteriaSet(TimeStamped):
 
 
 class Criterion(TimeStamped):
+    HISTORY_LABEL = ("code",)
+
     criteria_set = models.ForeignKey(
         CriteriaSet, verbose_name=_("bộ tiêu chí"), on_delete=models.CASCADE, related_name="criteria"
     )
@@ -129,6 +131,8 @@ class CertificationRecordQuerySet(ScopedQuerySet):
 
 class CertificationRecord(TimeStamped):
     """One subject's certification for one year: a commune, or an area or organisation of it."""
+
+    HISTORY_LABEL = (("area", "organisation", "commune"), "year")  # its subject, not its decision number
 
     commune = models.ForeignKey(
         AdministrativeUnit,
@@ -246,6 +250,8 @@ class CertificationRecord(TimeStamped):
 
 
 class CriterionAssessment(models.Model):
+    HISTORY_LABEL = ("record", "criterion")
+
     record = models.ForeignKey(
         CertificationRecord, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="assessments"
     )
@@ -298,6 +304,8 @@ class Transition(models.Model):
 
 
 class Attachment(models.Model):
+    HISTORY_LABEL = ("record", "original_name")
+
     record = models.ForeignKey(
         CertificationRecord, verbose_name=_("hồ sơ"), on_delete=models.CASCADE, related_name="attachments"
     )

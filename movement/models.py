@@ -63,6 +63,8 @@ class PlanQuerySet(ScopedQuerySet):
 
 
 class Plan(NormalizedTextMixin, TimeStamped):
+    HISTORY_LABEL = ("number",)
+
     number = models.CharField(_("số, ký hiệu"), max_length=50, help_text=_("Ví dụ: 747/KH-CAT"))
     title = models.CharField(_("trích yếu"), max_length=500)
     issuing_unit = models.ForeignKey(
@@ -128,6 +130,8 @@ class Comparator(models.TextChoices):
 
 class PlanTarget(models.Model):
     """A plan's target: an indicator measured over a unit (and its subtree), compared with a value."""
+
+    HISTORY_LABEL = ("plan", "indicator", "year")
 
     plan = models.ForeignKey(
         Plan, verbose_name=_("kế hoạch"), on_delete=models.CASCADE, related_name="targets"
@@ -271,6 +275,8 @@ class Campaign(NormalizedTextMixin, TimeStamped):
 
 
 class CampaignResult(models.Model):
+    HISTORY_LABEL = ("campaign", "metric")
+
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("đợt vận động, sự kiện"), on_delete=models.CASCADE, related_name="results"
     )

@@ -778,6 +778,8 @@ class ReviewKind(models.TextChoices):
 
 
 class ModelReview(TimeStamped):
+    HISTORY_LABEL = ("model", "reviewed_on")  # how the change log names a review
+
     model = models.ForeignKey(
         SecurityModel, verbose_name=_("mô hình"), on_delete=models.CASCADE, related_name="reviews"
     )

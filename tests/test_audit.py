@@ -172,7 +172,9 @@ def test_record_missing_creations_gives_rows_without_history_their_creation_entr
     assert changes == {"name": ("Thôn 1", "Thôn Một")}
 
 
-def test_change_log_names_a_campaign_result_once_with_its_value_in_local_format(client, tree, users):
+def test_change_log_names_a_campaign_result_by_campaign_and_metric_with_its_value_in_local_format(
+    client, tree, users
+):
     from movement.models import Campaign, CampaignKind, CampaignResult, ResultMetric
 
     # Own catalogue rows: a transactional test run before may have flushed the seeded ones.
@@ -193,7 +195,9 @@ def test_change_log_names_a_campaign_result_once_with_its_value_in_local_format(
     client.force_login(users.admin)
     html = listed(client, model="movement.campaignresult")
     assert "Đợt vận động, sự kiện:" in html and "Campaign" not in html
-    assert f"Kết quả: <span class=\"text-muted small\">#{result.pk}</span>" in html  # the id once
+    # Named by what it is, not by its id alone (the id follows once).
+    label = "Kết quả: Ngày hội toàn dân — Số buổi tuyên truyền"
+    assert f'{label} <span class="text-muted small">#{result.pk}</span>' in html
     assert "2,5<" in html and "2.50" not in html
 
 
@@ -323,6 +327,46 @@ def test_change_log_finds_reviews_through_their_model_even_after_deletion(client
     html = listed(client, unit=tree.district.code, model="registry.modelreview")
     assert html.count("Đánh giá mô hình:") == 2  # the review's creation and its deletion
     assert "Camera Trong" in html and "Camera Ngoài" not in html
+    # Named by its model (deleted since, named from its history) and its day.
+    assert html.count("Camera Trong (đã xóa) — 30/06/2025") == 2
+
+
+def test_change_log_names_rows_without_a_name_by_their_parents_in_constant_queries(
+    client, tree, users, django_assert_max_num_queries
+):
+    from certification.models import CertificationRecord, SubjectKind
+    from movement.models import Campaign, CampaignKind, CampaignResult, ResultMetric
+
+    kind, _created = CampaignKind.objects.get_or_create(name="Ngày hội toàn dân bảo vệ ANTQ")
+    metric, _created = ResultMetric.objects.get_or_create(
+        code="propaganda_sessions", defaults={"name": "Số buổi tuyên truyền", "unit": "buổi"}
+    )
+    area_kind = AreaKind.objects.create(name="Thôn")
+    for i in range(12):
+        campaign = Campaign.objects.create(
+            kind=kind,
+            name=f"Đợt {i}",
+            place=tree.commune,
+            start_date=datetime.date(2025, 8, 19),
+            end_date=datetime.date(2025, 8, 19),
+        )
+        CampaignResult.objects.create(campaign=campaign, metric=metric, value=i)
+        area = make_area(tree.commune, area_kind, name=f"Thôn {i}")
+        CertificationRecord.objects.create(
+            commune=tree.commune,
+            area=area,
+            subject_kind=SubjectKind.RESIDENTIAL_AREA,
+            year=2025,
+            period_start=datetime.date(2024, 11, 1),
+            period_end=datetime.date(2025, 10, 31),
+            registered_on=datetime.date(2025, 1, 15),
+        )
+    client.force_login(users.admin)
+    # Two queries per kind of row on the page, one per kind of related row: none per row.
+    with django_assert_max_num_queries(25):
+        html = client.get(reverse("audit:change_list")).content.decode()
+    assert "Đợt 11 — Số buổi tuyên truyền" in html
+    assert "Thôn 11 — 2025" in html  # a dossier by its subject and year
 
 
 def test_administrators_see_the_change_log_in_the_menu(client, users):
