@@ -215,13 +215,22 @@ DASHBOARD_LANES = env_bool("DASHBOARD_LANES", default=True)
 # same; per process, at most MAX_ENTRIES of them.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "default"},
+    # Rendered pages by data version (dashboard.cache): on disk, so gunicorn's workers share them.
     "dashboard": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "dashboard",
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("DASHBOARD_CACHE_DIR", str(VAR_DIR / "cache" / "dashboard")),
         "TIMEOUT": env_int("DASHBOARD_CACHE_SECONDS", 3600),
-        "OPTIONS": {"MAX_ENTRIES": 500},
+        "OPTIONS": {"MAX_ENTRIES": env_int("DASHBOARD_CACHE_ENTRIES", 2000)},
     },
 }
+if TESTING:
+    # Each test run starts empty; tests that need the shared directory set one of their own.
+    CACHES["dashboard"] = {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "dashboard",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 500},
+    }
 
 # --- Bulk import ---------------------------------------------------------------------------------
 IMPORT_MAX_UPLOAD_BYTES = env_int("IMPORT_MAX_UPLOAD_BYTES", 25_000_000)

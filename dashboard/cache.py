@@ -7,6 +7,9 @@ its own uncommitted rows are not part of any version.
 
 Dashboards use :func:`cached`; list and overview pages use :func:`cached_page`, which keeps only
 the page's body: the frame around it (menu, messages, the user's forms) is rendered every time.
+
+The "dashboard" cache is a directory under ``var/`` (settings): the server's worker processes share
+it, so a page is built once per version, not once per process.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Version:
     xid: int | None  # None: no version row (e.g. a freshly flushed database)
+    lineage: str | None  # the database's, see dashboard.models: the kept pages outlive a database
     own_changes: bool  # this transaction has written counted data
 
     @property
@@ -44,16 +48,16 @@ class Version:
 def current_version() -> Version:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT (SELECT xid FROM dashboard_dataversion WHERE id = 1), "
-            "current_setting('dashboard.changed', true) = 'on'"
+            "SELECT v.xid, v.lineage::text, current_setting('dashboard.changed', true) = 'on' "
+            "FROM (SELECT 1) one LEFT JOIN dashboard_dataversion v ON v.id = 1"
         )
-        xid, own_changes = cursor.fetchone()
-    return Version(xid, bool(own_changes))
+        xid, lineage, own_changes = cursor.fetchone()
+    return Version(xid, lineage, bool(own_changes))
 
 
 def _key(user: User, parts: tuple[Hashable, ...], version: Version) -> str:
     who = (user.role, "" if user.is_admin else (user.scope_path or ""))
-    text = repr((*parts, *who, translation.get_language(), version.xid))
+    text = repr((*parts, *who, translation.get_language(), version.lineage, version.xid))
     return "dashboard:" + hashlib.sha256(text.encode()).hexdigest()
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 
 import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import translation
 
@@ -72,6 +75,51 @@ def test_a_committed_change_moves_the_data_version_and_a_rolled_back_one_does_no
     kind.save()
     after = current_version()
     assert after.usable and after.xid > before.xid
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_version_draws_a_new_lineage_when_transaction_ids_restart_below_it():
+    kind = AreaKind.objects.create(name="Thôn")
+    first = current_version()
+    kind.save()
+    assert current_version().lineage == first.lineage  # the same database goes on
+    # As after a restore on a server whose transaction ids are lower than the backup's version.
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE dashboard_dataversion SET xid = xid + 1000000000 WHERE id = 1")
+    kind.save()
+    after = current_version()
+    assert after.usable and after.lineage != first.lineage
+    assert after.xid < first.xid + 1000000000
+
+
+def test_the_served_application_keeps_rendered_pages_in_a_directory_under_var():
+    # Read in a process of its own: under pytest the settings choose an in-memory cache.
+    code = "import config.settings as s; c = s.CACHES['dashboard']; print(c['BACKEND'], c['LOCATION'])"
+    env = {k: v for k, v in os.environ.items() if k not in ("ANTQ_TESTING", "DASHBOARD_CACHE_DIR")}
+    run = subprocess.run(
+        [sys.executable, "-c", code], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    backend, location = run.stdout.split()
+    assert backend == "django.core.cache.backends.filebased.FileBasedCache"
+    assert location == str(settings.VAR_DIR / "cache" / "dashboard")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_server_processes_share_rendered_dashboards_through_the_cache_directory(client, tmp_path):
+    tree = build_tree()
+    users = build_users(tree)
+    kind = AreaKind.objects.create(name="Thôn")
+    ResidentialArea.objects.create(commune=tree.commune, name="Thôn 1", kind=kind)
+    assert client.login(username=users.leadership.username, password=PASSWORD)
+    on_disk = {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(tmp_path)}
+    with override_settings(CACHES={**settings.CACHES, "dashboard": on_disk}):
+        assert area_figure(client, tree.province) == 1
+        assert list(tmp_path.glob("*.djcache"))
+        del caches["dashboard"]  # what another process has: a new handle on the same directory
+        with CaptureQueriesContext(connection) as queries:
+            assert area_figure(client, tree.province) == 1
+        assert not [q["sql"] for q in queries.captured_queries if "registry_residentialarea" in q["sql"]]
 
 
 @pytest.mark.django_db
