@@ -464,6 +464,10 @@ def _review_queue_body(request: HttpRequest) -> TemplateResponse:
         if form.cleaned_data["kind"]:
             records = records.filter(subject_kind=form.cleaned_data["kind"])
     page = Paginator(records, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Told on the row, before the reviewer tries: the approval would be refused for these reasons.
+    problems = services.approval_problems_of(page.object_list)
+    for record in page.object_list:
+        record.approval_problems = problems[record.pk]
     return TemplateResponse(
         request,
         "certification/review_queue.html",

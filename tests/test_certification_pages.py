@@ -393,6 +393,19 @@ def test_queue_shows_a_dash_for_a_record_with_no_submitter(client, users, tree):
     assert "Thôn nhập sẵn" in response.content.decode()
 
 
+def test_queue_flags_a_dossier_with_a_criterion_assessed_unmet(client, users, tree):
+    from certification.testing import fill_dossier
+
+    record = services.register(make_area(tree.commune, "Thôn chưa đạt"), YEAR, users.commune_staff)
+    fill_dossier(record, users.commune_staff, met=False)
+    services.submit(record, users.commune_staff)
+    login(client, users.reviewer)
+    queue = client.get(reverse("certification:review_queue")).content.decode()
+    row = queue.split(f'data-record="{record.pk}"')[1].split("</tr>")[0]
+    assert "được đánh giá “Chưa đạt”" in row
+    assert reverse("certification:record_approve", args=[record.pk]) not in row
+
+
 def test_queue_is_forbidden_to_roles_without_review(client, users):
     for user in (users.commune_staff, users.leadership, users.province_staff):
         client.logout()
@@ -403,13 +416,15 @@ def test_queue_runs_a_constant_number_of_queries(client, users, tree, django_ass
     login(client, users.reviewer)
     areas = [make_area(tree.commune, f"Thôn {i:02d}") for i in range(3)]
     bulk_records(areas, YEAR, State.SUBMITTED, users.commune_staff, submitted_by=users.commune_staff)
-    with django_assert_max_num_queries(12) as few:
+    submitted(tree.commune, YEAR, users.commune_staff)  # a commune: its rule is counted live
+    with django_assert_max_num_queries(14) as few:
         client.get(reverse("certification:review_queue"))
     more = [make_area(tree.commune, f"Thôn thêm {i:02d}") for i in range(40)]
     bulk_records(more, YEAR, State.SUBMITTED, users.commune_staff, submitted_by=users.commune_staff)
+    submitted(tree.sibling_commune, YEAR, users.admin)
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = client.get(reverse("certification:review_queue"))
-    assert len(response.context["page"]) == 43
+    assert len(response.context["page"]) == 45
 
 
 def test_batch_approve_reports_successes_and_failures(client, users, tree, many_pending):
@@ -439,6 +454,16 @@ def test_commune_failing_its_rule_is_refused_on_the_page_and_in_the_batch(client
     commune = submitted(tree.commune, YEAR, users.commune_staff)
     summary = "Đăng ký 15/15; được công nhận 10/15 (66,7%) — chưa đạt"
     login(client, users.reviewer)
+
+    # The queue flags the row, and it cannot be ticked for the batch nor approved from there.
+    queue = client.get(reverse("certification:review_queue")).content.decode()
+    row = queue.split(f'data-record="{commune.pk}"')[1].split("</tr>")[0]
+    assert summary in row.split('data-testid="approval-problems"')[1]
+    assert f'value="{commune.pk}" form="batch-form"' in row and " disabled>" in row
+    assert reverse("certification:record_approve", args=[commune.pk]) not in row
+    assert reverse("certification:record_reject", args=[commune.pk]) in row
+    area_rows = queue.split('data-record="')[1:]
+    assert sum('data-testid="approval-problems"' in r for r in area_rows) == 1  # the areas may be approved
 
     page = client.get(commune.get_absolute_url()).content.decode()
     assert summary in page.split('data-testid="approval-problems"')[1]
