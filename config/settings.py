@@ -183,6 +183,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
+    ("vendor/tom-select/css", NODE_MODULES / "tom-select" / "dist" / "css"),
+    ("vendor/tom-select/js", NODE_MODULES / "tom-select" / "dist" / "js"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -240,6 +242,9 @@ IMPORT_MAX_UNCOMPRESSED_BYTES = env_int("IMPORT_MAX_UNCOMPRESSED_BYTES", 400_000
 IMPORT_MAX_COMPRESSION_RATIO = env_int("IMPORT_MAX_COMPRESSION_RATIO", 200)
 
 # --- Forms, tables ------------------------------------------------------------------------------
+# A choice of areas, organisations, forces or models lists its rows up to this many; past it the
+# user types to search them (registry.lookups).
+FORM_CHOICES_INLINE_MAX = env_int("FORM_CHOICES_INLINE_MAX", 500)
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 # django-tables2's Bootstrap 5 markup, with the rows written in Python (registry.templatetags).

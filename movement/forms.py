@@ -28,6 +28,7 @@ from movement.models import (
     RecipientKind,
     ResultMetric,
 )
+from registry.lookups import hosted_label, searchable
 from registry.models import AdministrativeUnit, ForceUnit, Organisation, SecurityModel
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ class UnitChoiceField(ScopedChoiceField):
 
 class HostedChoiceField(ScopedChoiceField):
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.commune.full_name}"
+        return hosted_label(obj)
 
 
 def _translate_choices(field: forms.ChoiceField) -> None:
@@ -284,12 +285,13 @@ class CommendationEditForm(forms.ModelForm):
         self.fields["unit"].required = False
         _choose_only_unit(self, "unit")
         _translate_choices(self.fields["recipient_kind"])
-        for name, model in (
-            ("security_model", SecurityModel),
-            ("force_unit", ForceUnit),
-            ("organisation", Organisation),
+        for name, model, lookup in (
+            ("security_model", SecurityModel, "recipient-models"),
+            ("force_unit", ForceUnit, "recipient-forces"),
+            ("organisation", Organisation, "recipient-organisations"),
         ):
             self.fields[name].queryset = model.objects.editable_by(user).select_related("commune")
+            searchable(self.fields[name], lookup)
         self.helper = NoFormTagHelper()
         self.helper.layout = Layout(
             Fieldset(

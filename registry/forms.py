@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from registry.lookups import in_commune_label, searchable
 from registry.models import (
     AdministrativeUnit,
     ForceType,
@@ -56,7 +57,7 @@ class InCommuneChoiceField(forms.ModelChoiceField):
     widget = CommuneTaggedSelect
 
     def label_from_instance(self, obj: Any) -> str:
-        return f"{obj.name} — {obj.commune.name}"
+        return in_commune_label(obj)
 
 
 def editable_communes(user: User, keep: int | None = None) -> Any:
@@ -141,8 +142,9 @@ class HostedForm(ScopedModelForm):
             label=_("Cơ quan, doanh nghiệp, nhà trường"),
             error_messages={"invalid_choice": OUT_OF_SCOPE},
         )
-        for name in ("area", "organisation"):
+        for name, lookup in (("area", "areas"), ("organisation", "organisations")):
             self.fields[name].widget.attrs["data-commune-filter"] = "1"
+            searchable(self.fields[name], lookup)
 
 
 class ResidentialAreaForm(ScopedModelForm):
@@ -295,6 +297,7 @@ class SecurityModelForm(HostedForm):
             label=_("Nhân rộng từ mô hình"),
             error_messages={"invalid_choice": OUT_OF_SCOPE},
         )
+        searchable(self.fields["replicated_from"], "source-models")
 
 
 class ModelReviewForm(ScopedModelForm):

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from registry import views
+from registry import lookups, views
 
 app_name = "registry"
 
 urlpatterns = [
     # Unit pages are hand-written (commune overview, roll-ups); the list is generic.
     path("units/<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("lookup/<slug:name>/", lookups.lookup, name="lookup"),
     *[
         pattern
         for entity in (

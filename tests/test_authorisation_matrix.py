@@ -216,6 +216,16 @@ MATRIX: dict[str, Entry] = {
         post=roles(OK),
     ),
     "registry:unit_list": Entry(get=roles(OK), post=roles(NOT_ALLOWED)),
+    # The search behind long choice lists of the forms: editors only, and only rows of their scope
+    # (a commune outside it finds nothing rather than a 404: it only narrows the search).
+    "registry:lookup": Entry(
+        kwargs=lambda w: {"name": "areas"},
+        params=lambda w: {"commune": w.tree.commune.pk},
+        out_params=lambda w: {"commune": w.out_commune.pk},
+        get=changers(OK),
+        get_out=changers(OK),
+        post=roles(NOT_ALLOWED),
+    ),
     **_registry_entity("area", "area"),
     **_registry_entity("organisation", "organisation"),
     **_registry_entity("committee", "committee"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from registry import demo
-from registry.models import ResidentialArea
+from registry.models import ForceUnit, ResidentialArea
 from tests.conftest import browser_login, open_menu
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,3 +52,36 @@ def test_force_form_offers_only_the_chosen_communes_areas(page, users, tree):
     assert option.is_disabled()
     page.locator("#id_commune").select_option(label="Xã Diên Khánh (22651)")
     assert not option.is_disabled()
+
+
+def test_a_long_area_list_is_searched_by_typing_and_follows_the_commune(page, users, tree, settings):
+    settings.FORM_CHOICES_INLINE_MAX = 1  # as for an administrator of a whole country
+    cat = demo.load_catalogues()
+    for commune, name in (
+        (tree.commune, "Thôn Hòn Rớ"),
+        (tree.commune, "Thôn Đá Bàn"),
+        (tree.other_commune, "Thôn Hòn Rớ Hai"),
+    ):
+        ResidentialArea.objects.create(commune=commune, name=name, kind=cat["kinds"]["Thôn"])
+    browser_login(page, "tinh")
+    page.goto(f"{page.live_server_url}/registry/forces/add/")
+    page.locator("#id_commune").select_option(label="Xã Khánh Bình (22615)")
+    page.locator("#id_area-ts-control").fill("hon ro")
+    options = page.locator("#id_area-ts-dropdown .option")
+    found = options.filter(has_text="Thôn Hòn Rớ — Khánh Bình")
+    found.wait_for()
+    assert options.all_inner_texts() == ["Thôn Hòn Rớ — Khánh Bình"]  # not the other commune's
+    found.click()
+
+    page.locator("#id_name").fill("Tổ bảo vệ ANTT Hòn Rớ")
+    page.locator("#id_force_type").select_option(label=demo.GRASSROOTS_TEAM)
+    page.locator("#id_member_count").fill("5")
+    page.get_by_role("button", name="Lưu").click()
+    page.wait_for_url("**/registry/forces/*/")
+    force = ForceUnit.objects.get(name="Tổ bảo vệ ANTT Hòn Rớ")
+    assert force.area.name == "Thôn Hòn Rớ"
+
+    page.goto(f"{page.live_server_url}/registry/forces/{force.pk}/edit/")
+    assert page.locator("#id_area").input_value() == str(force.area_id)
+    page.locator("#id_commune").select_option(label="Xã Diên Khánh (22651)")
+    assert page.locator("#id_area").input_value() == ""  # the area belonged to the other commune

@@ -1,0 +1,140 @@
+"""Choices of areas, organisations, forces and models that stay usable at any scale.
+
+A form's choice of, say, an area lists every area its user may edit. For a province that is a
+thousand rows; for an administrator of the national dataset it is a hundred thousand, a page of
+megabytes. :func:`searchable` keeps a short list as a plain ``<select>`` and, past
+``FORM_CHOICES_INLINE_MAX`` rows, renders only the chosen row: the browser then searches the rest
+through :func:`lookup` (Tom Select, ``static/js/search-select.js``). Either way the field's
+queryset is the user's scope, and it alone decides which submitted id is accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django import forms
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.forms.models import ModelChoiceIteratorValue
+from django.http import Http404, HttpRequest, JsonResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.views.decorators.http import require_GET
+
+from accounts.roles import Action
+from registry.models import ForceUnit, Organisation, ResidentialArea, SecurityModel
+from registry.text import fold
+
+if TYPE_CHECKING:
+    from accounts.models import User
+
+RESULTS = 20  # rows a search returns: enough to see whether to type more
+
+
+def in_commune_label(obj: Any) -> str:
+    """An area or organisation, labelled with its commune: many communes have a "Thôn 1"."""
+    return f"{obj.name} — {obj.commune.name}"
+
+
+def hosted_label(obj: Any) -> str:
+    return f"{obj.name} — {obj.commune.full_name}"
+
+
+@dataclass(frozen=True)
+class Lookup:
+    rows: Callable[[User], QuerySet]  # the user's scope, as the field's queryset
+    label: Callable[[Any], str]  # as the field labels its options
+
+
+LOOKUPS: dict[str, Lookup] = {
+    "areas": Lookup(lambda user: ResidentialArea.objects.editable_by(user), in_commune_label),
+    "organisations": Lookup(lambda user: Organisation.objects.editable_by(user), in_commune_label),
+    # A model copies one the user may read, wherever it is.
+    "source-models": Lookup(lambda user: SecurityModel.objects.visible_to(user), in_commune_label),
+    "recipient-models": Lookup(lambda user: SecurityModel.objects.editable_by(user), hosted_label),
+    "recipient-forces": Lookup(lambda user: ForceUnit.objects.editable_by(user), hosted_label),
+    "recipient-organisations": Lookup(lambda user: Organisation.objects.editable_by(user), hosted_label),
+}
+
+
+class SearchSelect(forms.Select):
+    """A select that holds only its chosen row; the browser searches the others (see the module)."""
+
+    class Media:
+        css = {"all": ("vendor/tom-select/css/tom-select.bootstrap5.min.css",)}
+        js = ("vendor/tom-select/js/tom-select.complete.min.js", "js/search-select.js")
+
+    def __init__(self, field: forms.ModelChoiceField, name: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(
+            attrs={
+                **(attrs or {}),
+                "data-search-url": reverse("registry:lookup", args=[name]),
+                "data-placeholder": gettext("Gõ vài chữ của tên để tìm…"),
+                "data-no-results": gettext("Không tìm thấy"),
+            }
+        )
+        self.rows = field.queryset
+        self.label = field.label_from_instance
+        self.empty_label = field.empty_label or ""
+
+    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> list:
+        chosen = [v for v in value if str(v).isdigit()]
+        rows = self.rows.filter(pk__in=chosen) if chosen else []
+        self.choices = [("", self.empty_label)] + [
+            (ModelChoiceIteratorValue(row.pk, row), self.label(row)) for row in rows
+        ]
+        return super().optgroups(name, value, attrs)
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and hasattr(instance, "commune_id"):
+            option["attrs"]["data-commune"] = str(instance.commune_id)
+        return option
+
+
+def searchable(field: forms.ModelChoiceField, name: str) -> None:
+    """List the field's rows if they are few; past ``FORM_CHOICES_INLINE_MAX``, search them.
+
+    Call it after the field's queryset is final. One query either way: the short list is read once
+    and reused as the options.
+    """
+    limit = settings.FORM_CHOICES_INLINE_MAX
+    rows = list(field.queryset[: limit + 1])
+    if len(rows) <= limit:
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        field.widget.choices = empty + [
+            (ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row))
+            for row in rows
+        ]
+        return
+    field.widget = SearchSelect(field, name, attrs=field.widget.attrs)
+
+
+@login_required
+@require_GET
+def lookup(request: HttpRequest, name: str) -> JsonResponse:
+    """Up to ``RESULTS`` rows of the user's scope whose name holds ``q`` (diacritics ignored),
+    within the commune ``commune`` if given, for a :class:`SearchSelect`."""
+    if not request.user.can(Action.CHANGE):
+        raise PermissionDenied  # the lists belong to forms only editors open
+    source = LOOKUPS.get(name)
+    if source is None:
+        raise Http404
+    rows = source.rows(request.user).select_related("commune")
+    text = fold(request.GET.get("q", ""))
+    if text:
+        rows = rows.filter(name_search__contains=text)
+    commune = request.GET.get("commune", "")
+    if commune.isdigit():
+        rows = rows.filter(commune_id=int(commune))
+    found = list(rows.order_by("name", "commune__name", "pk")[: RESULTS + 1])
+    results = [
+        {"value": str(row.pk), "text": source.label(row), "commune": str(row.commune_id)}
+        for row in found[:RESULTS]
+    ]
+    return JsonResponse({"results": results, "more": len(found) > RESULTS})
