@@ -94,3 +94,9 @@ def test_every_dossier_timeline_runs_forward_and_matches_its_history(demo):
         }
         problems += [(record.pk, record.state, name) for name, ok in checks.items() if not ok]
     assert problems == []
+
+
+def test_every_demo_row_passes_todays_entry_rules(demo):
+    from registry.checks import rule_problems
+
+    assert [(p.model.__name__, p.label, p.messages) for p in rule_problems()] == []
