@@ -2,9 +2,9 @@
 
 A form's choice of, say, an area lists every area its user may edit. For a province that is a
 thousand rows; for an administrator of the national dataset it is a hundred thousand, a page of
-megabytes. :func:`searchable` keeps a short list as a plain ``<select>`` and, past
-``FORM_CHOICES_INLINE_MAX`` rows, renders only the chosen row: the browser then searches the rest
-through :func:`lookup` (Tom Select, ``static/js/search-select.js``). Either way the field's
+megabytes. A field made :func:`searchable` stays a plain ``<select>`` while its rows are few and,
+past ``FORM_CHOICES_INLINE_MAX`` rows, renders only the chosen row: the browser then searches the
+rest through :func:`lookup` (Tom Select, ``static/js/search-select.js``). Either way the field's
 queryset is the user's scope, and it alone decides which submitted id is accepted.
 """
 
@@ -61,35 +61,48 @@ LOOKUPS: dict[str, Lookup] = {
 }
 
 
-class SearchSelect(forms.Select):
-    """A select that holds only its chosen row; the browser searches the others (see the module)."""
+class SearchableSelect(forms.Select):
+    """A select that lists its rows while they are few, and past ``FORM_CHOICES_INLINE_MAX`` holds
+    only the chosen one, the browser searching the others (see the module).
+
+    Decided when the field is drawn, from its own ``ModelChoiceIterator``: a form that is only
+    validated (a successful POST) reads no list at all.
+    """
 
     class Media:
         css = {"all": ("vendor/tom-select/css/tom-select.bootstrap5.min.css",)}
         js = ("vendor/tom-select/js/tom-select.complete.min.js", "js/search-select.js")
 
-    def __init__(self, field: forms.ModelChoiceField, name: str, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(
-            attrs={
+    def __init__(self, lookup: str, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs)
+        self.lookup = lookup
+
+    def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
+        iterator = self.choices
+        field = iterator.field
+        limit = settings.FORM_CHOICES_INLINE_MAX
+        rows = list(iterator.queryset[: limit + 1])  # one query: the list itself when it is short
+        if len(rows) > limit:
+            chosen = [v for v in self.format_value(value) if v.isdigit()]
+            rows = list(iterator.queryset.filter(pk__in=chosen)) if chosen else []
+            attrs = {
                 **(attrs or {}),
-                "data-search-url": reverse("registry:lookup", args=[name]),
+                "data-search-url": reverse("registry:lookup", args=[self.lookup]),
                 "data-placeholder": gettext("Gõ vài chữ của tên để tìm…"),
                 "data-no-results": gettext("Không tìm thấy"),
             }
-        )
-        self.rows = field.queryset
-        self.label = field.label_from_instance
-        self.empty_label = field.empty_label or ""
-
-    def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> list:
-        chosen = [v for v in value if str(v).isdigit()]
-        rows = self.rows.filter(pk__in=chosen) if chosen else []
-        self.choices = [("", self.empty_label)] + [
-            (ModelChoiceIteratorValue(row.pk, row), self.label(row)) for row in rows
+        empty = [("", field.empty_label)] if field.empty_label is not None else []
+        self.choices = empty + [
+            (ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row))
+            for row in rows
         ]
-        return super().optgroups(name, value, attrs)
+        try:
+            return super().get_context(name, value, attrs)
+        finally:
+            self.choices = iterator
 
     def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        # The row's commune, so that the page can keep the choice to the form's commune.
         option = super().create_option(name, value, *args, **kwargs)
         instance = getattr(value, "instance", None)
         if instance is not None and hasattr(instance, "commune_id"):
@@ -97,22 +110,14 @@ class SearchSelect(forms.Select):
         return option
 
 
-def searchable(field: forms.ModelChoiceField, name: str) -> None:
-    """List the field's rows if they are few; past ``FORM_CHOICES_INLINE_MAX``, search them.
-
-    Call it after the field's queryset is final. One query either way: the short list is read once
-    and reused as the options.
-    """
-    limit = settings.FORM_CHOICES_INLINE_MAX
-    rows = list(field.queryset[: limit + 1])
-    if len(rows) <= limit:
-        empty = [("", field.empty_label)] if field.empty_label is not None else []
-        field.widget.choices = empty + [
-            (ModelChoiceIteratorValue(field.prepare_value(row), row), field.label_from_instance(row))
-            for row in rows
-        ]
-        return
-    field.widget = SearchSelect(field, name, attrs=field.widget.attrs)
+def searchable(field: forms.ModelChoiceField, lookup: str) -> None:
+    """Give ``field`` a :class:`SearchableSelect` searching through ``LOOKUPS[lookup]``, which must
+    give the same rows as the field's queryset. Reads nothing: the widget decides when drawn."""
+    if lookup not in LOOKUPS:
+        raise ValueError(f"unknown lookup {lookup!r}")
+    widget = SearchableSelect(lookup, attrs=field.widget.attrs)
+    widget.choices = field.widget.choices
+    field.widget = widget
 
 
 @login_required

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry import demo
@@ -101,7 +103,6 @@ def test_a_short_list_is_a_plain_select_with_every_row(client, users, tree, area
     area_select = html.split('name="area"')[1].split("</select>")[0]
     assert "data-search-url" not in area_select
     assert area_select.count("<option") == 6  # the empty choice and the commune's five
-    assert "tom-select" not in html
 
 
 def test_a_long_list_renders_only_the_chosen_row_and_any_row_in_scope_is_accepted(
@@ -178,3 +179,21 @@ def test_commendation_recipients_past_the_list_size_are_searched_in_the_users_sc
     select = html.split('name="security_model"')[1].split("</select>")[0]
     assert reverse("registry:lookup", args=["recipient-models"]) in select
     assert search(client, "recipient-models", q="to tu quan") == ["Tổ tự quản Bình An — Xã Khánh Bình"]
+
+
+def test_a_saved_form_reads_no_choice_list(client, users, tree, areas, cat, settings):
+    settings.FORM_CHOICES_INLINE_MAX = 3
+    own, _sibling, _far = areas
+    login(client, users.commune_staff)
+    data = {
+        "commune": tree.commune.pk,
+        "area": own[0].pk,
+        "name": "Tổ bảo vệ ANTT Khánh Hòa",
+        "force_type": cat["force_types"][demo.GRASSROOTS_TEAM].pk,
+        "member_count": 5,
+        "status": Status.ACTIVE,
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert client.post(reverse("registry:force_create"), data).status_code == 302
+    # Validation reads the chosen row only; the lists are read when a form is drawn.
+    assert not [q["sql"] for q in queries.captured_queries if "LIMIT 4" in q["sql"]]
