@@ -34,6 +34,9 @@ class ChangeFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        for field in self.fields.values():  # Bootstrap's look, as the other filter bars
+            kind = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs["class"] = f"{kind} {kind}-sm"
         self.fields["model"].choices = [("", gettext("Tất cả"))] + [
             (model._meta.label_lower, capfirst(model._meta.verbose_name))
             for _entry, model, _history in audited_models()

@@ -374,3 +374,16 @@ def test_administrators_see_the_change_log_in_the_menu(client, users):
     assert reverse("audit:change_list") in client.get(reverse("home")).content.decode()
     client.force_login(users.province_staff)
     assert reverse("audit:change_list") not in client.get(reverse("home")).content.decode()
+
+
+def test_change_log_counts_in_the_languages_digit_grouping_with_bootstrap_filters(client, tree, users, kind):
+    bulk_create_audited(
+        [ResidentialArea(commune=tree.commune, kind=kind, name=f"Thôn {i}") for i in range(1200)],
+        ResidentialArea,
+        user=users.admin,
+    )
+    client.force_login(users.admin)
+    html = listed(client, model="registry.residentialarea")
+    assert "1.200 thay đổi." in html
+    form = html.split('data-testid="audit-filter"')[1].split("</form>")[0]
+    assert 'class="form-select form-select-sm"' in form and 'class="form-control form-control-sm"' in form
