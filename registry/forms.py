@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from registry.lookups import in_commune_label, searchable
+from registry.lookups import CommuneTaggedSelect, in_commune_label, searchable
 from registry.models import (
     AdministrativeUnit,
     ForceType,
@@ -38,17 +38,6 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class CommuneChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AdministrativeUnit) -> str:
         return f"{obj.full_name} ({obj.code})"
-
-
-class CommuneTaggedSelect(forms.Select):
-    """Options carry their commune id, so the page can narrow them to the chosen commune."""
-
-    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        option = super().create_option(name, value, *args, **kwargs)
-        instance = getattr(value, "instance", None)
-        if instance is not None:
-            option["attrs"]["data-commune"] = str(instance.commune_id)
-        return option
 
 
 class InCommuneChoiceField(forms.ModelChoiceField):

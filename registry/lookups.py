@@ -61,7 +61,18 @@ LOOKUPS: dict[str, Lookup] = {
 }
 
 
-class SearchableSelect(forms.Select):
+class CommuneTaggedSelect(forms.Select):
+    """Options carry their commune id, so the page can narrow them to the chosen commune."""
+
+    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(name, value, *args, **kwargs)
+        instance = getattr(value, "instance", None)
+        if instance is not None and hasattr(instance, "commune_id"):
+            option["attrs"]["data-commune"] = str(instance.commune_id)
+        return option
+
+
+class SearchableSelect(CommuneTaggedSelect):
     """A select that lists its rows while they are few, and past ``FORM_CHOICES_INLINE_MAX`` holds
     only the chosen one, the browser searching the others (see the module).
 
@@ -100,14 +111,6 @@ class SearchableSelect(forms.Select):
             return super().get_context(name, value, attrs)
         finally:
             self.choices = iterator
-
-    def create_option(self, name: str, value: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-        # The row's commune, so that the page can keep the choice to the form's commune.
-        option = super().create_option(name, value, *args, **kwargs)
-        instance = getattr(value, "instance", None)
-        if instance is not None and hasattr(instance, "commune_id"):
-            option["attrs"]["data-commune"] = str(instance.commune_id)
-        return option
 
 
 def searchable(field: forms.ModelChoiceField, lookup: str) -> None:
