@@ -28,7 +28,7 @@ from movement.models import (
     RecipientKind,
     ResultMetric,
 )
-from registry.lookups import hosted_label, searchable
+from registry.lookups import hosted_label, searchable, unit_label
 from registry.models import AdministrativeUnit, ForceUnit, Organisation, SecurityModel
 
 if TYPE_CHECKING:
@@ -46,7 +46,7 @@ class ScopedChoiceField(forms.ModelChoiceField):
 
 class UnitChoiceField(ScopedChoiceField):
     def label_from_instance(self, obj: AdministrativeUnit) -> str:
-        return f"{obj.full_name} ({obj.code})"
+        return unit_label(obj)
 
 
 class HostedChoiceField(ScopedChoiceField):
@@ -101,6 +101,7 @@ class PlanForm(forms.ModelForm):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["issuing_unit"].queryset = _units(user, self.instance.issuing_unit_id)
+        searchable(self.fields["issuing_unit"], "units")
         _choose_only_unit(self, "issuing_unit")
         _translate_choices(self.fields["status"])
         self.helper = NoFormTagHelper()
@@ -190,6 +191,7 @@ class CampaignForm(forms.ModelForm):
         # Plans issued above the user's unit may be chosen: a commune carries out the province's plan.
         self.fields["plan"].queryset = Plan.objects.visible_to(user).order_by("-issued_on")
         self.fields["place"].queryset = _units(user, self.instance.place_id)
+        searchable(self.fields["place"], "units")
         _choose_only_unit(self, "place")
         self.helper = NoFormTagHelper()
 
@@ -282,6 +284,7 @@ class CommendationEditForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["form"].queryset = CommendationForm.objects.filter(is_active=True)
         self.fields["unit"].queryset = _units(user, self.instance.unit_id)
+        searchable(self.fields["unit"], "units")
         self.fields["unit"].required = False
         _choose_only_unit(self, "unit")
         _translate_choices(self.fields["recipient_kind"])

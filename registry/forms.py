@@ -16,7 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from registry.lookups import CommuneTaggedSelect, in_commune_label, searchable
+from registry.lookups import CommuneTaggedSelect, in_commune_label, searchable, unit_label
 from registry.models import (
     AdministrativeUnit,
     ForceType,
@@ -37,7 +37,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class CommuneChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj: AdministrativeUnit) -> str:
-        return f"{obj.full_name} ({obj.code})"
+        return unit_label(obj)
 
 
 class InCommuneChoiceField(forms.ModelChoiceField):
@@ -71,6 +71,7 @@ class ScopedModelForm(forms.ModelForm):
                 label=field.label,
                 error_messages={"invalid_choice": OUT_OF_SCOPE, "required": gettext("Hãy chọn xã/phường.")},
             )
+            searchable(self.fields["commune"], "communes")
             # Commune staff have exactly one commune: choose it for them.
             if self.instance.pk is None and not self.initial.get("commune"):
                 communes = list(self.fields["commune"].queryset[:2])

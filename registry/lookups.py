@@ -18,7 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.forms.models import ModelChoiceIteratorValue
 from django.http import Http404, HttpRequest, JsonResponse
 from django.urls import reverse
@@ -26,7 +26,14 @@ from django.utils.translation import gettext
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Action
-from registry.models import ForceUnit, Organisation, ResidentialArea, SecurityModel
+from registry.models import (
+    AdministrativeUnit,
+    ForceUnit,
+    Organisation,
+    ResidentialArea,
+    SecurityModel,
+    UnitLevel,
+)
 from registry.text import fold
 
 if TYPE_CHECKING:
@@ -44,13 +51,43 @@ def hosted_label(obj: Any) -> str:
     return f"{obj.name} — {obj.commune.full_name}"
 
 
+def unit_label(unit: AdministrativeUnit) -> str:
+    return f"{unit.full_name} ({unit.code})"
+
+
 @dataclass(frozen=True)
 class Lookup:
     rows: Callable[[User], QuerySet]  # the user's scope, as the field's queryset
     label: Callable[[Any], str]  # as the field labels its options
+    order: tuple[str, ...] = ("name", "commune__name", "pk")
+    in_commune: bool = True  # rows of a commune: shown with it, narrowed to the form's
+
+    def search(self, user: User, text: str, commune: str) -> QuerySet:
+        """The rows whose name holds ``text`` (folded) or, for units, whose code starts with it."""
+        rows = self.rows(user)
+        if self.in_commune:
+            rows = rows.select_related("commune")
+            if commune.isdigit():
+                rows = rows.filter(commune_id=int(commune))
+        folded = fold(text)
+        if folded:
+            match = Q(name_search__contains=folded)
+            if not self.in_commune and folded.isdigit():
+                match |= Q(code__startswith=folded)
+            rows = rows.filter(match)
+        return rows.order_by(*self.order)
+
+
+def _units(user: User) -> QuerySet:
+    return AdministrativeUnit.objects.editable_by(user).current()
 
 
 LOOKUPS: dict[str, Lookup] = {
+    # Units in force that the user may edit: communes of registry rows, any level for the movement.
+    "communes": Lookup(
+        lambda user: _units(user).filter(level=UnitLevel.COMMUNE), unit_label, ("path",), in_commune=False
+    ),
+    "units": Lookup(_units, unit_label, ("path",), in_commune=False),
     "areas": Lookup(lambda user: ResidentialArea.objects.editable_by(user), in_commune_label),
     "organisations": Lookup(lambda user: Organisation.objects.editable_by(user), in_commune_label),
     # A model copies one the user may read, wherever it is.
@@ -127,22 +164,17 @@ def searchable(field: forms.ModelChoiceField, lookup: str) -> None:
 @require_GET
 def lookup(request: HttpRequest, name: str) -> JsonResponse:
     """Up to ``RESULTS`` rows of the user's scope whose name holds ``q`` (diacritics ignored),
-    within the commune ``commune`` if given, for a :class:`SearchSelect`."""
+    within the commune ``commune`` if given, for a :class:`SearchableSelect`."""
     if not request.user.can(Action.CHANGE):
         raise PermissionDenied  # the lists belong to forms only editors open
     source = LOOKUPS.get(name)
     if source is None:
         raise Http404
-    rows = source.rows(request.user).select_related("commune")
-    text = fold(request.GET.get("q", ""))
-    if text:
-        rows = rows.filter(name_search__contains=text)
-    commune = request.GET.get("commune", "")
-    if commune.isdigit():
-        rows = rows.filter(commune_id=int(commune))
-    found = list(rows.order_by("name", "commune__name", "pk")[: RESULTS + 1])
+    rows = source.search(request.user, request.GET.get("q", ""), request.GET.get("commune", ""))
+    found = list(rows[: RESULTS + 1])
     results = [
-        {"value": str(row.pk), "text": source.label(row), "commune": str(row.commune_id)}
+        {"value": str(row.pk), "text": source.label(row)}
+        | ({"commune": str(row.commune_id)} if source.in_commune else {})
         for row in found[:RESULTS]
     ]
     return JsonResponse({"results": results, "more": len(found) > RESULTS})

@@ -197,3 +197,28 @@ def test_a_saved_form_reads_no_choice_list(client, users, tree, areas, cat, sett
         assert client.post(reverse("registry:force_create"), data).status_code == 302
     # Validation reads the chosen row only; the lists are read when a form is drawn.
     assert not [q["sql"] for q in queries.captured_queries if "LIMIT 4" in q["sql"]]
+
+
+def test_units_are_found_by_name_or_code_within_the_users_scope(client, users, tree):
+    login(client, users.province_staff)
+    assert search(client, "communes", q="khanh") == [
+        "Xã Khánh Bình (22615)",
+        "Xã Khánh Đông (22621)",
+        "Xã Diên Khánh (22651)",
+    ]  # in the order of the units' tree
+    assert search(client, "communes", q="2265") == ["Xã Diên Khánh (22651)"]
+    assert "Huyện Khánh Vĩnh (573)" in search(client, "units", q="khanh vinh")
+    assert search(client, "units", q="ninh thuan") == []  # another province
+    client.logout()
+    login(client, users.commune_staff)
+    assert search(client, "units", q="") == ["Xã Khánh Bình (22615)"]
+    body = client.get(reverse("registry:lookup", args=["communes"])).json()
+    assert "commune" not in body["results"][0]  # a unit is not narrowed to a commune
+
+
+def test_movement_unit_choices_past_the_list_size_are_searched(client, users, tree, settings):
+    settings.FORM_CHOICES_INLINE_MAX = 2
+    login(client, users.province_staff)
+    for name in ("plan_create", "campaign_create", "commendation_create"):
+        html = client.get(reverse(f"movement:{name}")).content.decode()
+        assert reverse("registry:lookup", args=["units"]) in html, name
