@@ -99,3 +99,15 @@ def test_revocation_is_confirmed_on_its_own_page_before_it_happens(page, tree, u
     record.refresh_from_db()
     assert (record.state, record.reason) == (State.REVOKED, "Hồ sơ không trung thực")
     assert errors == []  # no script or style refused by the Content-Security-Policy
+
+
+def test_select_all_in_the_queue_leaves_out_a_dossier_that_cannot_be_approved(page, tree, users):
+    area = submitted(make_area(tree.commune, "Thôn Suối Cá"), YEAR, users.commune_staff)
+    commune = submitted(tree.commune, YEAR, users.commune_staff)  # its area is not recognised yet
+    browser_login(page, "huyen")
+    page.goto(f"{page.live_server_url}/certification/review/")
+    page.get_by_label("Chọn tất cả").check()
+    assert page.locator(f"input[name=records][value='{area.pk}']").is_checked()
+    commune_box = page.locator(f"input[name=records][value='{commune.pk}']")
+    assert commune_box.is_disabled() and not commune_box.is_checked()
+    assert "chưa đạt" in page.locator(f"tr[data-record='{commune.pk}']").inner_text()

@@ -2,7 +2,8 @@
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("[data-select-all]").forEach((box) => {
     box.addEventListener("change", () => {
-      document.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]`).forEach((item) => {
+      // Not the rows that cannot be approved: their boxes are disabled and would not be sent.
+      document.querySelectorAll(`input[type=checkbox][name="${box.dataset.selectAll}"]:not(:disabled)`).forEach((item) => {
         item.checked = box.checked;
       });
     });
