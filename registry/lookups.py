@@ -1,4 +1,4 @@
-"""Choices of areas, organisations, forces and models that stay usable at any scale.
+"""Choices of units, areas, organisations, forces and models that stay usable at any scale.
 
 A form's choice of, say, an area lists every area its user may edit. For a province that is a
 thousand rows; for an administrator of the national dataset it is a hundred thousand, a page of
