@@ -37,8 +37,8 @@ from certification.models import (
     assessment_period,
 )
 from certification.services import (
-    COMMUNE_APPROVAL_SHARE,
-    commune_rule,
+    CommuneRule,
+    commune_rules,
     eligible_areas,
     eligible_communes,
     eligible_organisations,
@@ -295,9 +295,7 @@ def _failing_communes(
     return [
         c
         for c in communes
-        if not eligible[c.pk]
-        or registered[c.pk] < eligible[c.pk]
-        or approved[c.pk] * 100 < COMMUNE_APPROVAL_SHARE * eligible[c.pk]
+        if not CommuneRule(eligible=eligible[c.pk], registered=registered[c.pk], approved=approved[c.pk]).met
     ]
 
 
@@ -375,11 +373,11 @@ def _assessments(records: list[CertificationRecord], year: int) -> None:
         s.subject_kind: list(s.criteria.filter(province__isnull=True).order_by("order"))
         for s in CriteriaSet.objects.filter(year=year).prefetch_related("criteria")
     }
+    filed = [r for r in records if r.state != State.REGISTERED]
+    rules = commune_rules({r.commune_id for r in filed if r.is_commune_record}, year)  # two queries
     rows = []
-    for record in records:
-        if record.state == State.REGISTERED:
-            continue
-        rule = commune_rule(record.commune, year) if record.is_commune_record else None
+    for record in filed:
+        rule = rules[record.commune_id] if record.is_commune_record else None
         for criterion in criteria.get(record.subject_kind, []):
             note = ""
             if criterion.computed and rule is not None:
