@@ -664,12 +664,7 @@ def missing_for_submission(record: CertificationRecord) -> list[str]:
 def approval_problems(record: CertificationRecord, rule: CommuneRule | None = None) -> list[str]:
     """Why the dossier cannot be recognised now (empty when it can): recognition needs every
     criterion. Self-assessed criteria are read as stored; a commune's ``rule`` is passed in live."""
-    unmet = list(
-        record.assessments.filter(met=False, criterion__computed=False)
-        .order_by("criterion__order", "criterion__code")
-        .values_list("criterion__code", flat=True)
-    )
-    return _problems(unmet, rule)
+    return _problems(_unmet_criteria([record.pk])[record.pk], rule)
 
 
 def approval_problems_of(records: Sequence[CertificationRecord]) -> dict[int, list[str]]:
@@ -677,15 +672,7 @@ def approval_problems_of(records: Sequence[CertificationRecord]) -> dict[int, li
 
     One query for the unmet criteria, two per year among the communes' dossiers: none per row.
     """
-    unmet: dict[int, list[str]] = defaultdict(list)
-    assessments = (
-        CriterionAssessment.objects.filter(record__in=[r.pk for r in records], met=False)
-        .filter(criterion__computed=False)
-        .order_by("criterion__order", "criterion__code")
-        .values_list("record_id", "criterion__code")
-    )
-    for record_id, code in assessments:
-        unmet[record_id].append(code)
+    unmet = _unmet_criteria([r.pk for r in records])
     communes_by_year: dict[int, set[int]] = defaultdict(set)
     for record in records:
         if record.is_commune_record:
@@ -699,6 +686,19 @@ def approval_problems_of(records: Sequence[CertificationRecord]) -> dict[int, li
         r.pk: _problems(unmet[r.pk], rules.get((r.year, r.commune_id)) if r.is_commune_record else None)
         for r in records
     }
+
+
+def _unmet_criteria(record_ids: list[int]) -> defaultdict[int, list[str]]:
+    """The codes of the self-assessed criteria each dossier marks "not met", in order (one query)."""
+    unmet: defaultdict[int, list[str]] = defaultdict(list)
+    assessments = (
+        CriterionAssessment.objects.filter(record__in=record_ids, met=False, criterion__computed=False)
+        .order_by("criterion__order", "criterion__code")
+        .values_list("record_id", "criterion__code")
+    )
+    for record_id, code in assessments:
+        unmet[record_id].append(code)
+    return unmet
 
 
 def _problems(unmet: list[str], rule: CommuneRule | None) -> list[str]:
