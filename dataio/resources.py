@@ -26,7 +26,6 @@ from dataio.widgets import (
     TextWidget,
 )
 from registry.text import fold
-from registry.validators import not_after_today
 
 
 class Col(fields.Field):
@@ -158,7 +157,7 @@ def widget_for(field: models.Field) -> CellWidget:
     if isinstance(field, models.BooleanField):
         return BooleanCellWidget()
     if isinstance(field, models.DateField):
-        return DateCellWidget(past_only=not_after_today in field.validators)
+        return DateCellWidget(rules=field.validators)
     if isinstance(field, models.IntegerField):
         low, high = None, None
         for validator in field.validators:

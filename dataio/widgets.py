@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -150,16 +152,18 @@ _DATE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})|(\d{4})-(\d{1,2})-(\d{1
 
 
 class DateCellWidget(CellWidget):
-    def __init__(self, *args: Any, past_only: bool = False, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rules: Sequence[Callable[[Any], None]] = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.past_only = past_only  # the field's rule ``registry.validators.not_after_today``
+        # The field's validators (``registry.validators.not_after_today``), run as the form runs them.
+        self.rules = rules
 
     def parse(self, value: Any) -> datetime.date:
         day = self._day(value)
-        if self.past_only and day > timezone.localdate():
-            raise CellError(
-                _("Ngày %(day)s chưa đến: hãy kiểm tra lại.") % {"day": day_text(day)}
-            )
+        for rule in self.rules:
+            try:
+                rule(day)
+            except ValidationError as error:
+                raise CellError(" ".join(error.messages)) from None
         return day
 
     def _day(self, value: Any) -> datetime.date:

@@ -16,10 +16,9 @@ def not_after_today(value: datetime.date) -> None:
 
     A later day is a typing slip (2030 for 2023); kept, it would count in years not yet begun.
     """
-    today = timezone.localdate()
-    if value > today:
+    if value > timezone.localdate():
         raise ValidationError(
-            gettext("Ngày %(day)s chưa đến (hôm nay là %(today)s): hãy kiểm tra lại."),
+            gettext("Ngày %(day)s chưa đến: hãy kiểm tra lại."),
             code="future_day",
-            params={"day": day_text(value), "today": day_text(today)},
+            params={"day": day_text(value)},
         )
